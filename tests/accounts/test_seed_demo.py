@@ -1,0 +1,71 @@
+"""The demo city: deterministic for a seed, safe to run twice, realistic."""
+
+import datetime as dt
+import io
+
+from django.core.management import call_command
+
+from profiling.models import OrderRecord
+from zhifu.accounts.models import District, Retailer, Skill, Specialist, User
+
+
+def _run(**opts) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out, today=dt.date(2026, 11, 1), **opts)
+    return out.getvalue()
+
+
+def _fingerprint():
+    return (
+        list(Retailer.objects.order_by("licence_no").values_list(
+            "licence_no", "grade", "latitude", "longitude", "market_type", "district__code")),
+        list(OrderRecord.objects.order_by("retailer__licence_no", "ordered_on").values_list(
+            "retailer__licence_no", "ordered_on", "cigarette_amount")),
+        list(Specialist.objects.order_by("employee_no").values_list(
+            "employee_no", "home_district__code", "base_lat")),
+    )
+
+
+def test_seed_is_deterministic_and_idempotent(db):
+    out = _run(retailers=300, specialists=12, days=30, seed=7)
+    first = _fingerprint()
+    counts = (User.objects.count(), Retailer.objects.count(), OrderRecord.objects.count())
+    _run(retailers=300, specialists=12, days=30, seed=7)
+    assert _fingerprint() == first
+    assert (User.objects.count(), Retailer.objects.count(), OrderRecord.objects.count()) == counts
+    for username in ["admin", "manager", "lead_jp", "sp001", "440500000001"]:
+        assert username in out
+        assert User.objects.filter(username=username).exists()
+
+
+def test_seed_is_realistic(db):
+    _run(retailers=600, specialists=14, days=60, seed=3)
+    assert District.objects.count() == 7
+    grades = list(Retailer.objects.values_list("grade", flat=True))
+    low = sum(1 for g in grades if g <= 12)
+    top = sum(1 for g in grades if g >= 24)
+    assert low > len(grades) / 2 > top
+    markets = set(Retailer.objects.values_list("market_type", flat=True))
+    assert markets == {"urban", "rural"}
+    lat = [r.latitude for r in Retailer.objects.all()]
+    assert 23.0 < min(lat) and max(lat) < 23.7  # around Shantou
+    held = set(Skill.objects.filter(specialists__isnull=False).values_list("code", flat=True))
+    assert held == set(Skill.objects.values_list("code", flat=True))
+    assert all(r.user_id for r in Retailer.objects.all())
+    assert OrderRecord.objects.count() > 600 * 6
+    assert Specialist.objects.values("home_district").distinct().count() == 7
+
+
+def test_if_empty_leaves_existing_data_alone(db):
+    _run(retailers=50, specialists=7, days=7, seed=1)
+    before = Retailer.objects.count()
+    out = _run(retailers=500, specialists=7, days=7, seed=2, if_empty=True)
+    assert "not loaded" in out and Retailer.objects.count() == before
+
+
+def test_different_seeds_differ(db):
+    _run(retailers=100, specialists=7, days=7, seed=1)
+    first = list(Retailer.objects.order_by("licence_no").values_list("grade", flat=True))
+    Retailer.objects.all().delete()
+    _run(retailers=100, specialists=7, days=7, seed=2)
+    assert list(Retailer.objects.order_by("licence_no").values_list("grade", flat=True)) != first

@@ -1,0 +1,105 @@
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle counters and the like must not leak from one test into another.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def org(db):
+    """Two districts, each with its manager, specialist and two retailers, plus an admin."""
+    north = factories.district("N1", "北片区", 23.40, 116.70)
+    south = factories.district("S1", "南片区", 23.30, 116.60)
+    return SimpleNamespace(
+        north=north,
+        south=south,
+        admin=factories.admin(),
+        manager_north=factories.manager(north),
+        manager_south=factories.manager(south),
+        specialist_north=factories.specialist(north),
+        specialist_south=factories.specialist(south),
+        retailer_north=factories.retailer(north),
+        retailer_north2=factories.retailer(north),
+        retailer_south=factories.retailer(south),
+    )
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def login_api(client: APIClient, user) -> dict:
+    response = client.post("/api/v1/auth/token/",
+                           {"username": user.username, "password": factories.PASSWORD},
+                           format="json")
+    assert response.status_code == 200, response.content
+    tokens = response.json()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    return tokens
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real Celery worker process on the configured broker, reading the test database.
+
+    Yields the name of a queue only this worker consumes, so nothing else on the
+    broker can take the test's messages.
+    """
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    from django.conf import settings
+    from django.db import connection
+
+    if not settings.CELERY_BROKER_URL:
+        pytest.skip("needs CELERY_BROKER_URL (a real broker); the SQLite run uses eager tasks")
+    if connection.vendor == "sqlite":
+        pytest.skip("a worker process cannot share an in-memory SQLite test database")
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    if db.get("PASSWORD"):
+        url = url.replace(f"{db['USER']}@", f"{db['USER']}:{db['PASSWORD']}@")
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    log = tmp_path / "worker.log"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "zhifu.settings.test"}
+    with open(log, "w") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "zhifu", "worker", "--pool=solo",
+             "--concurrency=1", "-Q", queue, "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "--loglevel=INFO", "-n", f"{queue}@%h"],
+            cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        yield SimpleNamespace(queue=queue, process=worker, log=log)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+@pytest.fixture
+def eager_celery():
+    """Run tasks in process for this test even when a real broker is configured."""
+    from zhifu.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

@@ -1,0 +1,181 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhifu.core.errors import DomainError
+
+from . import imports
+from .forms import ImportForm
+from .models import (
+    City,
+    District,
+    Grid,
+    Retailer,
+    RevokedAccessToken,
+    Skill,
+    Specialist,
+    SpecialistSkill,
+    User,
+)
+from .tabular import staged_discard, staged_load, staged_save
+from .views.manager import export_response
+
+
+class ImportExportMixin:
+    """Adds "Import" (preview, then commit) and "Export" (CSV, Excel) to a model admin."""
+
+    change_list_template = "admin/accounts/change_list_import.html"
+    import_function = None
+    export_function = None
+    export_stem = ""
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view),
+                 name="{}_{}_import".format(*info)),
+        ] + super().get_urls()
+
+    def import_view(self, request):
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("Import %(name)s") % {"name": self.model._meta.verbose_name_plural}}
+        form = ImportForm()
+        try:
+            if request.method == "POST" and "token" in request.POST:
+                token = request.POST["token"]
+                content, filename = staged_load(token=token)
+                report = type(self).import_function(content=content, filename=filename,
+                                                    commit=True)
+                staged_discard(token=token)
+                messages.success(request, _(
+                    "Imported: %(created)s created, %(updated)s updated, %(unchanged)s "
+                    "unchanged, %(bad)s bad rows skipped."
+                ) % {"created": report.created, "updated": report.updated,
+                     "unchanged": report.unchanged, "bad": report.total - report.good_rows})
+                info = self.model._meta.app_label, self.model._meta.model_name
+                return redirect(reverse("admin:{}_{}_changelist".format(*info)))
+            if request.method == "POST":
+                form = ImportForm(request.POST, request.FILES)
+                if form.is_valid():
+                    upload = form.cleaned_data["file"]
+                    content = upload.read()
+                    report = type(self).import_function(content=content, filename=upload.name,
+                                                        commit=False)
+                    context.update(report=report,
+                                   token=staged_save(content=content, filename=upload.name))
+        except DomainError as exc:
+            context["problem"] = exc.message
+        context["form"] = form
+        return TemplateResponse(request, "admin/accounts/import.html", context)
+
+    @admin.action(description=gettext_lazy("Export selected to Excel"))
+    def export_xlsx(self, request, queryset):
+        content = type(self).export_function(queryset, user=request.user, fmt="xlsx")
+        return export_response(content, stem=self.export_stem, fmt="xlsx")
+
+    @admin.action(description=gettext_lazy("Export selected to CSV"))
+    def export_csv(self, request, queryset):
+        content = type(self).export_function(queryset, user=request.user, fmt="csv")
+        return export_response(content, stem=self.export_stem, fmt="csv")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "first_name", "role", "manager_level", "is_active", "last_login")
+    list_filter = ("role", "manager_level", "is_active", "is_superuser")
+    search_fields = ("username", "first_name", "last_name", "email")
+    filter_horizontal = ("managed_districts", "groups", "user_permissions")
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (gettext_lazy("Role and scope"), {"fields": ("role", "phone", "manager_level",
+                                                     "managed_districts")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        (gettext_lazy("Role and scope"), {"fields": ("role", "phone")}),
+    )
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "city", "center_lat", "center_lng")
+    list_filter = ("city",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Grid)
+class GridAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "district")
+    list_filter = ("district",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "description")
+    search_fields = ("code", "name")
+
+
+@admin.register(Retailer)
+class RetailerAdmin(ImportExportMixin, admin.ModelAdmin):
+    list_display = ("licence_no", "shop_name", "owner_name", "district", "grade", "market_type",
+                    "business_format", "status")
+    list_filter = ("district", "market_type", "business_format", "franchise_type", "status")
+    search_fields = ("licence_no", "shop_name", "owner_name", "address")
+    raw_id_fields = ("user",)
+    list_select_related = ("district",)
+    actions = ["export_xlsx", "export_csv"]
+    export_stem = "retailers"
+
+    @staticmethod
+    def import_function(**kwargs):
+        return imports.retailer_import(**kwargs)
+
+    @staticmethod
+    def export_function(queryset, **kwargs):
+        return imports.retailer_export(retailers=queryset, **kwargs)
+
+
+class SpecialistSkillInline(admin.TabularInline):
+    model = SpecialistSkill
+    extra = 1
+
+
+@admin.register(Specialist)
+class SpecialistAdmin(ImportExportMixin, admin.ModelAdmin):
+    list_display = ("employee_no", "user", "home_district", "service_radius_km", "shift_start",
+                    "shift_end", "active")
+    list_filter = ("home_district", "education", "title", "active")
+    search_fields = ("employee_no", "user__username", "user__first_name")
+    filter_horizontal = ("districts",)
+    raw_id_fields = ("user",)
+    inlines = [SpecialistSkillInline]
+    list_select_related = ("user", "home_district")
+    actions = ["export_xlsx", "export_csv"]
+    export_stem = "specialists"
+
+    @staticmethod
+    def import_function(**kwargs):
+        return imports.specialist_import(**kwargs)
+
+    @staticmethod
+    def export_function(queryset, **kwargs):
+        return imports.specialist_export(specialists=queryset, **kwargs)
+
+
+@admin.register(RevokedAccessToken)
+class RevokedAccessTokenAdmin(admin.ModelAdmin):
+    list_display = ("jti", "expires_at")
+    search_fields = ("jti",)

@@ -1,0 +1,118 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+
+from zhifu.core.masking import mask_phone
+
+from ..choices import Role, grade_band
+from ..models import District, Retailer, Specialist, SpecialistSkill, User
+from ..policies import can_view_unmasked
+
+
+class TokenObtainSerializer(TokenObtainPairSerializer):
+    """Tokens are for the API roles; retailers use the phone pages with a session."""
+
+    default_error_messages = {
+        **TokenObtainPairSerializer.default_error_messages,
+        "no_active_account": _("Wrong username or password, or the account is disabled."),
+        "wrong_role": _("This account cannot use the API; log in on the web pages."),
+    }
+
+    def validate(self, attrs):
+        data = super().validate(attrs)
+        if self.user.role == Role.RETAILER:
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied(self.error_messages["wrong_role"])
+        return data
+
+    @classmethod
+    def get_token(cls, user):
+        token = super().get_token(user)
+        token["role"] = user.role
+        return token
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField(help_text=_("The refresh token to revoke."))
+
+
+class MaskedPhoneField(serializers.CharField):
+    """Shows a phone number masked unless the requesting user may see it whole."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        if request is not None and can_view_unmasked(request.user):
+            return value
+        return mask_phone(value)
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "code", "name", "center_lat", "center_lng"]
+
+
+class SkillLevelSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="skill.code")
+    name = serializers.CharField(source="skill.name")
+
+    class Meta:
+        model = SpecialistSkill
+        fields = ["code", "name", "level"]
+
+
+class SpecialistSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="user.display_name", read_only=True)
+    phone = MaskedPhoneField(source="user.phone")
+    home_district = DistrictSerializer(read_only=True)
+    districts = DistrictSerializer(many=True, read_only=True)
+    skills = SkillLevelSerializer(source="skill_levels", many=True, read_only=True)
+
+    class Meta:
+        model = Specialist
+        fields = [
+            "id", "employee_no", "name", "phone", "home_district", "districts", "base_lat",
+            "base_lng", "service_radius_km", "shift_start", "shift_end", "skills", "education",
+            "years_in_post", "certificates", "title", "active",
+        ]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+    phone = MaskedPhoneField()
+    specialist = SpecialistSerializer(read_only=True, allow_null=True)
+    managed_districts = DistrictSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "role", "phone", "manager_level",
+                  "managed_districts", "specialist"]
+
+
+class RetailerSerializer(serializers.ModelSerializer):
+    phone = MaskedPhoneField()
+    district = DistrictSerializer(read_only=True)
+    grid = serializers.CharField(source="grid.name", read_only=True, allow_null=True,
+                                 default=None)
+    grade_band = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Retailer
+        fields = [
+            "id", "licence_no", "shop_name", "owner_name", "phone", "address", "latitude",
+            "longitude", "district", "grid", "grade", "grade_band", "market_type",
+            "business_format", "franchise_type", "opened_on", "status",
+        ]
+
+    def get_grade_band(self, obj) -> str:
+        return grade_band(obj.grade)

@@ -1,0 +1,481 @@
+"""Import and export of retailers and specialists (CSV / Excel).
+
+An import is first a preview: every bad row is listed with its line and reason.
+Committing writes all the good rows in one transaction, or nothing. Rows are
+keyed by licence number (retailers) or employee number (specialists), so the
+same file imported twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from zhifu.core.masking import mask_phone
+
+from .choices import (
+    BusinessFormat,
+    Education,
+    FranchiseType,
+    MarketType,
+    RetailerStatus,
+    Role,
+    Title,
+)
+from .models import District, Grid, Retailer, Skill, Specialist, SpecialistSkill, User
+from .policies import can_view_unmasked
+from .tabular import Column, ImportReport, RowError, read_table, write_table
+
+RETAILER_COLUMNS = [
+    Column("licence_no", "许可证号", "Licence number", required=True),
+    Column("shop_name", "店铺名称", "Shop name", required=True),
+    Column("owner_name", "负责人", "Owner", required=True),
+    Column("phone", "联系电话", "Phone"),
+    Column("address", "地址", "Address"),
+    Column("latitude", "纬度", "Latitude", required=True),
+    Column("longitude", "经度", "Longitude", required=True),
+    Column("district", "片区", "District", required=True),
+    Column("grid", "网格", "Grid"),
+    Column("grade", "档位", "Grade", required=True),
+    Column("market_type", "市场类型", "Market type", required=True),
+    Column("business_format", "业态", "Business format", required=True),
+    Column("franchise_type", "加盟类型", "Franchise type"),
+    Column("opened_on", "开业日期", "Opening date"),
+    Column("status", "状态", "Status"),
+]
+
+SPECIALIST_COLUMNS = [
+    Column("employee_no", "工号", "Employee number", required=True),
+    Column("username", "账号", "Username", required=True),
+    Column("name", "姓名", "Name", required=True),
+    Column("phone", "联系电话", "Phone"),
+    Column("home_district", "所属片区", "Home district", required=True),
+    Column("districts", "服务片区", "Districts served"),
+    Column("base_lat", "驻点纬度", "Base latitude", required=True),
+    Column("base_lng", "驻点经度", "Base longitude", required=True),
+    Column("service_radius_km", "服务半径(公里)", "Service radius (km)"),
+    Column("shift_start", "上班时间", "Shift start"),
+    Column("shift_end", "下班时间", "Shift end"),
+    Column("skills", "技能", "Skills"),
+    Column("education", "最高学历", "Highest education"),
+    Column("years_in_post", "岗位年限", "Years in post"),
+    Column("certificates", "考级证书", "Grade certificates"),
+    Column("title", "职称", "Professional title"),
+]
+
+SPECIALIST_FIELDS = [
+    "base_lat", "base_lng", "service_radius_km", "shift_start", "shift_end", "education",
+    "years_in_post", "certificates", "title", "home_district_id",
+]
+
+LIST_SEPARATORS = (";", "；", "、", "|")
+
+
+def _choice_aliases(choices) -> dict[str, str]:
+    """Accept a choice by its value or by its label in either language."""
+    aliases: dict[str, str] = {}
+    for value, label in choices.choices:
+        aliases[value.lower()] = value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                text = str(label).lower()
+            aliases[text] = value
+            # "城网 (urban)" style labels: each part on its own is accepted too.
+            for part in text.replace("（", "(").replace("）", ")").replace(")", "").split("("):
+                if part.strip():
+                    aliases.setdefault(part.strip(), value)
+    return aliases
+
+
+def _split_list(text: str) -> list[str]:
+    for sep in LIST_SEPARATORS[1:]:
+        text = text.replace(sep, LIST_SEPARATORS[0])
+    return [item.strip() for item in text.split(LIST_SEPARATORS[0]) if item.strip()]
+
+
+class _Row:
+    """Collects the errors of one row while its cells are parsed."""
+
+    def __init__(self, line: int, cells: dict[str, str], report: ImportReport) -> None:
+        self.line, self.cells, self.report = line, cells, report
+        self.ok = True
+        self.failed: set[str] = set()
+
+    def fail(self, column: str, message: str) -> None:
+        self.ok = False
+        self.failed.add(column)
+        self.report.errors.append(RowError(line=self.line, column=column, message=str(message)))
+
+    def text(self, name: str) -> str:
+        return self.cells.get(name, "")
+
+    def number(self, name: str, kind: type = float, required: bool = True):
+        raw = self.text(name)
+        if not raw:
+            if required:
+                self.fail(name, _("This value is required."))
+            return None
+        try:
+            number = float(raw)
+        except ValueError:
+            number = None
+        if number is None or number != number:  # NaN is not a number either
+            self.fail(name, _("“%(value)s” is not a number.") % {"value": raw})
+            return None
+        if kind is int:
+            if not number.is_integer():
+                self.fail(name, _("“%(value)s” is not a whole number.") % {"value": raw})
+                return None
+            return int(number)
+        return number
+
+    def choice(self, name: str, aliases: dict[str, str], default: str | None = None):
+        raw = self.text(name)
+        if not raw:
+            if default is None:
+                self.fail(name, _("This value is required."))
+            return default
+        value = aliases.get(raw.lower())
+        if value is None:
+            self.fail(name, _("“%(value)s” is not one of the allowed values.") % {"value": raw})
+        return value
+
+    def date(self, name: str) -> dt.date | None:
+        raw = self.text(name)
+        if not raw:
+            return None
+        for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y%m%d"):
+            try:
+                return dt.datetime.strptime(raw, fmt).date()
+            except ValueError:
+                continue
+        self.fail(name, _("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": raw})
+        return None
+
+    def time(self, name: str, default: dt.time) -> dt.time:
+        raw = self.text(name)
+        if not raw:
+            return default
+        for fmt in ("%H:%M", "%H:%M:%S"):
+            try:
+                return dt.datetime.strptime(raw, fmt).time()
+            except ValueError:
+                continue
+        self.fail(name, _("“%(value)s” is not a time (use HH:MM).") % {"value": raw})
+        return default
+
+    def validate(self, instance, exclude: Iterable[str] = ()) -> None:
+        """Model-level checks on the columns that parsed, so one pass reports them all."""
+        skip = set(exclude) | self.failed | {c.removesuffix("_id") for c in self.failed}
+        try:
+            instance.full_clean(exclude=list(skip), validate_unique=False,
+                                validate_constraints=False)
+        except ValidationError as exc:
+            for column, messages in exc.message_dict.items():
+                for message in messages:
+                    self.fail(column if column != "__all__" else "", message)
+
+
+def _district_lookup() -> dict[str, District]:
+    lookup = {}
+    for district in District.objects.all():
+        lookup[district.code.lower()] = district
+        lookup[district.name.lower()] = district
+    return lookup
+
+
+def _grid_lookup() -> dict[tuple[int, str], Grid]:
+    lookup = {}
+    for grid in Grid.objects.all():
+        lookup[(grid.district_id, grid.code.lower())] = grid
+        lookup[(grid.district_id, grid.name.lower())] = grid
+    return lookup
+
+
+# --- retailers -----------------------------------------------------------------------------
+
+RETAILER_FIELDS = [
+    "shop_name", "owner_name", "phone", "address", "latitude", "longitude", "district_id",
+    "grid_id", "grade", "market_type", "business_format", "franchise_type", "opened_on", "status",
+]
+
+
+def retailer_import(*, content: bytes, filename: str, commit: bool) -> ImportReport:
+    """Preview (``commit=False``) or write (``commit=True``) a retailer file."""
+    rows = read_table(content=content, filename=filename, columns=RETAILER_COLUMNS)
+    report = ImportReport(total=len(rows))
+    districts, grids = _district_lookup(), _grid_lookup()
+    existing = Retailer.objects.in_bulk(
+        [cells.get("licence_no", "") for _line, cells in rows], field_name="licence_no"
+    )
+    aliases = {
+        "market_type": _choice_aliases(MarketType),
+        "business_format": _choice_aliases(BusinessFormat),
+        "franchise_type": _choice_aliases(FranchiseType),
+        "status": _choice_aliases(RetailerStatus),
+    }
+    seen: dict[str, int] = {}
+    to_create: list[Retailer] = []
+    to_update: list[Retailer] = []
+    for line, cells in rows:
+        row = _Row(line, cells, report)
+        licence = row.text("licence_no")
+        if licence in seen:
+            row.fail("licence_no", _("Duplicate of line %(line)s.") % {"line": seen[licence]})
+            continue
+        seen[licence] = line
+        district = districts.get(row.text("district").lower())
+        if district is None:
+            row.fail("district", _("Unknown district “%(value)s”.")
+                     % {"value": row.text("district")})
+        grid = None
+        if row.text("grid") and district is not None:
+            grid = grids.get((district.id, row.text("grid").lower()))
+            if grid is None:
+                row.fail("grid", _("Unknown grid “%(value)s” in this district.")
+                         % {"value": row.text("grid")})
+        values = {
+            "licence_no": licence,
+            "shop_name": row.text("shop_name"),
+            "owner_name": row.text("owner_name"),
+            "address": row.text("address"),
+            "latitude": row.number("latitude"),
+            "longitude": row.number("longitude"),
+            "district_id": district.id if district else None,
+            "grid_id": grid.id if grid else None,
+            "grade": row.number("grade", int),
+            "market_type": row.choice("market_type", aliases["market_type"]),
+            "business_format": row.choice("business_format", aliases["business_format"]),
+            "franchise_type": row.choice("franchise_type", aliases["franchise_type"],
+                                         default=FranchiseType.INDEPENDENT),
+            "opened_on": row.date("opened_on"),
+            "status": row.choice("status", aliases["status"], default=RetailerStatus.ACTIVE),
+        }
+        current = existing.get(licence)
+        phone = row.text("phone")
+        # A masked number (from one of our own exports) means "keep what we have".
+        values["phone"] = (current.phone if current else "") if "*" in phone else phone
+        candidate = Retailer(**values)
+        row.validate(candidate, exclude=["district", "grid", "user"])
+        if not row.ok:
+            continue
+        if current is None:
+            to_create.append(candidate)
+        elif any(getattr(current, f) != getattr(candidate, f) for f in RETAILER_FIELDS):
+            for f in RETAILER_FIELDS:
+                setattr(current, f, getattr(candidate, f))
+            to_update.append(current)
+        else:
+            report.unchanged += 1
+    report.created, report.updated = len(to_create), len(to_update)
+    if commit:
+        with transaction.atomic():
+            Retailer.objects.bulk_create(to_create, batch_size=1000)
+            Retailer.objects.bulk_update(to_update, RETAILER_FIELDS + ["updated_at"],
+                                         batch_size=1000)
+        report.committed = True
+    return report
+
+
+def _retailer_row(retailer: Retailer, *, unmasked: bool) -> dict:
+    return {
+        "licence_no": retailer.licence_no,
+        "shop_name": retailer.shop_name,
+        "owner_name": retailer.owner_name,
+        "phone": retailer.phone if unmasked else mask_phone(retailer.phone),
+        "address": retailer.address,
+        "latitude": retailer.latitude,
+        "longitude": retailer.longitude,
+        "district": retailer.district.code,
+        "grid": retailer.grid.code if retailer.grid else "",
+        "grade": retailer.grade,
+        "market_type": retailer.get_market_type_display(),
+        "business_format": retailer.get_business_format_display(),
+        "franchise_type": retailer.get_franchise_type_display(),
+        "opened_on": retailer.opened_on.isoformat() if retailer.opened_on else "",
+        "status": retailer.get_status_display(),
+    }
+
+
+def retailer_export(*, retailers, user, fmt: str) -> bytes:
+    """Export retailers the user may see; phones masked unless the user may see them."""
+    unmasked = can_view_unmasked(user)
+    rows = [_retailer_row(r, unmasked=unmasked)
+            for r in retailers.select_related("district", "grid").iterator(chunk_size=2000)]
+    return write_table(rows=rows, columns=RETAILER_COLUMNS, fmt=fmt,
+                       language=translation.get_language() or "zh-hans")
+
+
+# --- specialists ---------------------------------------------------------------------------
+
+def _parse_skills(row: _Row, skills: dict[str, Skill]) -> list[tuple[Skill, int]]:
+    parsed = []
+    for item in _split_list(row.text("skills")):
+        code, _sep, level_text = item.partition(":")
+        skill = skills.get(code.strip().lower())
+        if skill is None:
+            row.fail("skills", _("Unknown skill “%(value)s”.") % {"value": code.strip()})
+            continue
+        level = 1
+        if level_text.strip():
+            if not level_text.strip().isdigit() or not 1 <= int(level_text) <= 5:
+                row.fail("skills", _("A skill level is a whole number from 1 to 5."))
+                continue
+            level = int(level_text)
+        parsed.append((skill, level))
+    return parsed
+
+
+def specialist_import(*, content: bytes, filename: str, commit: bool) -> ImportReport:
+    rows = read_table(content=content, filename=filename, columns=SPECIALIST_COLUMNS)
+    report = ImportReport(total=len(rows))
+    districts = _district_lookup()
+    skills = {}
+    for skill in Skill.objects.all():
+        skills[skill.code.lower()] = skill
+        skills[skill.name.lower()] = skill
+    existing = Specialist.objects.select_related("user").prefetch_related(
+        "districts", "skill_levels"
+    ).in_bulk([cells.get("employee_no", "") for _line, cells in rows], field_name="employee_no")
+    users = User.objects.in_bulk([cells.get("username", "") for _l, cells in rows],
+                                 field_name="username")
+    education, title = _choice_aliases(Education), _choice_aliases(Title)
+    seen: dict[str, int] = {}
+    plans = []
+    for line, cells in rows:
+        row = _Row(line, cells, report)
+        employee_no, username = row.text("employee_no"), row.text("username")
+        if employee_no in seen:
+            row.fail("employee_no", _("Duplicate of line %(line)s.") % {"line": seen[employee_no]})
+            continue
+        seen[employee_no] = line
+        current = existing.get(employee_no)
+        user = users.get(username)
+        if user is not None and (current is None or current.user_id != user.id):
+            if hasattr(user, "specialist") or user.role != Role.SPECIALIST:
+                row.fail("username", _("The username “%(value)s” belongs to someone else.")
+                         % {"value": username})
+        home = districts.get(row.text("home_district").lower())
+        if home is None:
+            row.fail("home_district", _("Unknown district “%(value)s”.")
+                     % {"value": row.text("home_district")})
+        served = []
+        for name in _split_list(row.text("districts")):
+            district = districts.get(name.lower())
+            if district is None:
+                row.fail("districts", _("Unknown district “%(value)s”.") % {"value": name})
+            else:
+                served.append(district)
+        values = {
+            "employee_no": employee_no,
+            "base_lat": row.number("base_lat"),
+            "base_lng": row.number("base_lng"),
+            "service_radius_km": row.number("service_radius_km", required=False) or 15.0,
+            "shift_start": row.time("shift_start", dt.time(8, 30)),
+            "shift_end": row.time("shift_end", dt.time(17, 30)),
+            "education": row.choice("education", education, default=Education.COLLEGE),
+            "years_in_post": row.number("years_in_post", int, required=False) or 0,
+            "certificates": _split_list(row.text("certificates")),
+            "title": row.choice("title", title, default=Title.NONE),
+        }
+        skill_levels = _parse_skills(row, skills)
+        phone = row.text("phone")
+        if "*" in phone:
+            phone = current.user.phone if current else ""
+        candidate = Specialist(home_district=home, **values)
+        row.validate(candidate, exclude=["user", "home_district"])
+        if values["shift_end"] <= values["shift_start"]:
+            row.fail("shift_end", _("The shift must end after it starts."))
+        probe_user = User(username=username, first_name=row.text("name"), phone=phone,
+                          role=Role.SPECIALIST)
+        row.validate(probe_user, exclude=["password"])
+        if not row.ok:
+            continue
+        plans.append((current, candidate, username, row.text("name"), phone, served,
+                      skill_levels))
+
+    def differs(current, candidate, name, phone, served, skill_levels) -> bool:
+        if any(getattr(current, f) != getattr(candidate, f) for f in SPECIALIST_FIELDS):
+            return True
+        if current.user.first_name != name or current.user.phone != phone:
+            return True
+        if {d.id for d in current.districts.all()} != {d.id for d in served}:
+            return True
+        now = {(s.skill_id, s.level) for s in current.skill_levels.all()}
+        return now != {(s.id, level) for s, level in skill_levels}
+
+    changes = []
+    for current, candidate, username, name, phone, served, skill_levels in plans:
+        if current is None:
+            report.created += 1
+        elif differs(current, candidate, name, phone, served, skill_levels):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+            continue
+        changes.append((current, candidate, username, name, phone, served, skill_levels))
+
+    if commit:
+        with transaction.atomic():
+            for current, candidate, username, name, phone, served, skill_levels in changes:
+                _specialist_write(current, candidate, username, name, phone, served,
+                                  skill_levels)
+        report.committed = True
+    return report
+
+
+def _specialist_write(current, candidate, username, name, phone, served, skill_levels) -> None:
+    if current is None:
+        user, _created = User.objects.get_or_create(
+            username=username, defaults={"role": Role.SPECIALIST}
+        )
+        if _created:
+            user.set_unusable_password()
+        specialist = candidate
+        specialist.user = user
+    else:
+        specialist = current
+        user = current.user
+        for f in SPECIALIST_FIELDS:
+            setattr(specialist, f, getattr(candidate, f))
+    user.first_name, user.phone, user.role = name, phone, Role.SPECIALIST
+    user.save()
+    specialist.save()
+    specialist.districts.set(served)
+    SpecialistSkill.objects.filter(specialist=specialist).delete()
+    SpecialistSkill.objects.bulk_create(
+        [SpecialistSkill(specialist=specialist, skill=s, level=lv) for s, lv in skill_levels]
+    )
+
+
+def specialist_export(*, specialists, user, fmt: str) -> bytes:
+    unmasked = can_view_unmasked(user)
+    rows = []
+    for s in specialists.select_related("user", "home_district").prefetch_related(
+        "districts", "skill_levels__skill"
+    ):
+        rows.append({
+            "employee_no": s.employee_no,
+            "username": s.user.username,
+            "name": s.user.first_name,
+            "phone": s.user.phone if unmasked else mask_phone(s.user.phone),
+            "home_district": s.home_district.code,
+            "districts": ";".join(d.code for d in s.districts.all()),
+            "base_lat": s.base_lat,
+            "base_lng": s.base_lng,
+            "service_radius_km": s.service_radius_km,
+            "shift_start": s.shift_start.strftime("%H:%M"),
+            "shift_end": s.shift_end.strftime("%H:%M"),
+            "skills": ";".join(f"{x.skill.code}:{x.level}" for x in s.skill_levels.all()),
+            "education": s.get_education_display(),
+            "years_in_post": s.years_in_post,
+            "certificates": ";".join(s.certificates),
+            "title": s.get_title_display(),
+        })
+    return write_table(rows=rows, columns=SPECIALIST_COLUMNS, fmt=fmt,
+                       language=translation.get_language() or "zh-hans")

@@ -1,0 +1,35 @@
+"""Shared body of the import_* commands: preview, or commit with --dry-run off."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from zhifu.core.errors import DomainError
+
+
+class ImportCommand(BaseCommand):
+    importer = None  # set by subclasses: a function (content, filename, commit) -> ImportReport
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="a .csv (UTF-8 or GB18030) or .xlsx file")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="list what would change and every bad row; write nothing")
+
+    def handle(self, *args, **opts):
+        path = Path(opts["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        try:
+            report = type(self).importer(content=path.read_bytes(), filename=path.name,
+                                         commit=not opts["dry_run"])
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        for error in report.errors:
+            column = f" [{error.column}]" if error.column else ""
+            self.stderr.write(f"line {error.line}{column}: {error.message}")
+        verb = "written" if report.committed else "would be written (dry run)"
+        self.stdout.write(
+            f"{report.total} rows read, {report.good_rows} good, {len(report.errors)} problems; "
+            f"{verb}: {report.created} new, {report.updated} changed, "
+            f"{report.unchanged} unchanged."
+        )

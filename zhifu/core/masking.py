@@ -1,0 +1,36 @@
+"""Masking of personal numbers for display: 13812345678 → 138****5678."""
+
+from __future__ import annotations
+
+import re
+
+# Mainland mobile numbers, optionally with +86; landlines with an area code.
+PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# Resident ID numbers: 17 digits and a digit or X.
+ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
+
+
+def mask_phone(value: str | None) -> str:
+    """Keep the first three and last four digits of a phone number."""
+    if not value:
+        return ""
+    digits = re.sub(r"\D", "", str(value))
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+def mask_id_number(value: str | None) -> str:
+    """Keep the first and last four characters of an ID number."""
+    if not value:
+        return ""
+    text = str(value).strip()
+    if len(text) <= 8:
+        return "*" * len(text)
+    return f"{text[:4]}{'*' * (len(text) - 8)}{text[-4:]}"
+
+
+def mask_text(text: str) -> str:
+    """Mask every phone and ID number found inside free text (log lines, notes)."""
+    text = ID_RE.sub(lambda m: mask_id_number(m.group(0)), text)
+    return PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)

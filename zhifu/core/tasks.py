@@ -1,0 +1,14 @@
+"""Platform tasks: a health probe that proves a worker executes work end to end."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="core.health_probe")
+def health_probe(job_id: int) -> str:
+    job = services.job_start(job_id=job_id)
+    if job is None:
+        return "already-done"
+    services.job_finish(job_id=job_id, result={"pong": True})
+    return "done"
