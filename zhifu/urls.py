@@ -9,6 +9,8 @@ from zhifu.core import views as core_views
 
 api_v1 = [
     path("", include("zhifu.accounts.api.urls")),
+    path("", include("profiling.api.urls")),
+    path("", include("demands.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +22,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("", include("zhifu.accounts.urls")),
+    path("", include("profiling.urls")),
+    path("", include("demands.urls")),
 ]
 
 if settings.DEBUG:

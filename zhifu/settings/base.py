@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_filters",
     "zhifu.core",
     "zhifu.accounts",
+    "zhifu.notifications",
     "profiling",
     "demands",
     "strategy",
