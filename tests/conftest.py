@@ -103,3 +103,17 @@ def eager_celery():
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield app
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def browser(live_server):
+    """Headless Chromium on the live test server; see tests/browser.py."""
+    from tests.browser import Browser, browser_available
+
+    if not browser_available():
+        pytest.skip("Debian's chromium and chromium-driver are not installed")
+    instance = Browser(live_server.url)
+    try:
+        yield instance
+    finally:
+        instance.quit()

@@ -76,6 +76,7 @@ def specialist(district: District, *, skills: dict[str, int] | None = None, **fi
         base_lat=district.center_lat, base_lng=district.center_lng, **fields)
     s.districts.add(district)
     for code, level in (skills or {"consultation": 3}).items():
-        SpecialistSkill.objects.create(specialist=s, skill=Skill.objects.get(code=code),
-                                       level=level)
+        # get_or_create: transactional tests flush the rows the data migration loaded.
+        skill = Skill.objects.get_or_create(code=code, defaults={"name": code})[0]
+        SpecialistSkill.objects.create(specialist=s, skill=skill, level=level)
     return s

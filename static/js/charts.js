@@ -17,7 +17,7 @@
       chart.setOption({
         animation: false,
         tooltip: { trigger: "axis" },
-        legend: { data: bands },
+        legend: { data: bands, top: 0 },
         grid: { left: 48, right: 16, top: 40, bottom: 32 },
         xAxis: { type: "category", data: overview.map(function (d) { return d.name; }) },
         yAxis: { type: "value" },
