@@ -121,8 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- language: Chinese first, English available ------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-# ZHIFU_LOCALE_DIR lets a test run makemessages into a scratch copy.
-LOCALE_PATHS = [Path(os.environ.get("ZHIFU_LOCALE_DIR", str(BASE_DIR / "locale")))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
