@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from zhifu.core.errors import DomainError
 
 from . import imports
-from .forms import ImportForm
+from .forms import AdminLoginForm, ImportForm
 from .models import (
     City,
     District,
@@ -23,6 +23,11 @@ from .models import (
 )
 from .tabular import staged_discard, staged_load, staged_save
 from .views.manager import export_response
+
+
+admin.site.login_form = AdminLoginForm
+admin.site.site_header = gettext_lazy("Zhifu administration")
+admin.site.site_title = gettext_lazy("Zhifu administration")
 
 
 class ImportExportMixin:

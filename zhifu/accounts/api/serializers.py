@@ -1,6 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+
+from .. import lockout
 
 from zhifu.core.masking import mask_phone
 
@@ -19,7 +22,15 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
     }
 
     def validate(self, attrs):
-        data = super().validate(attrs)
+        username = attrs.get(self.username_field, "")
+        address = lockout.client_address(self.context.get("request"))
+        lockout.login_check_allowed(username=username, address=address)
+        try:
+            data = super().validate(attrs)
+        except AuthenticationFailed:
+            lockout.login_record_failure(username=username, address=address)
+            raise
+        lockout.login_record_success(username=username)
         if self.user.role == Role.RETAILER:
             from rest_framework.exceptions import PermissionDenied
 
