@@ -24,7 +24,6 @@ from .models import (
 from .tabular import staged_discard, staged_load, staged_save
 from .views.manager import export_response
 
-
 admin.site.login_form = AdminLoginForm
 admin.site.site_header = gettext_lazy("Zhifu administration")
 admin.site.site_title = gettext_lazy("Zhifu administration")

@@ -3,10 +3,9 @@ from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
-from .. import lockout
-
 from zhifu.core.masking import mask_phone
 
+from .. import lockout
 from ..choices import Role, grade_band
 from ..models import District, Retailer, Specialist, SpecialistSkill, User
 from ..policies import can_view_unmasked
