@@ -1,5 +1,23 @@
 """Pages of the demands app (phone pages under /m/, dashboard pages under /dashboard/)."""
 
+from django.urls import path
+
+from .views import manager, retailer
+
 app_name = "demands"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("m/services/", retailer.catalogue, name="catalogue"),
+    path("m/services/<int:item_id>/order/", retailer.order, name="order"),
+    path("m/needs/new/", retailer.need_new, name="need-new"),
+    path("m/demands/", retailer.my_demands, name="my-demands"),
+    path("m/demands/<int:pk>/", retailer.demand_detail, name="demand-detail"),
+    path("m/demands/<int:pk>/<slug:action>/", retailer.demand_act, name="demand-act"),
+    path("dashboard/demands/", manager.demand_list, name="manager-demands"),
+    path("dashboard/demands/triage/", manager.triage, name="manager-triage"),
+    path("dashboard/demands/<int:pk>/", manager.demand_detail, name="manager-demand"),
+    path("dashboard/demands/<int:pk>/act/", manager.demand_act, name="manager-demand-act"),
+    path("dashboard/demands/<int:pk>/triage/", manager.triage_act, name="manager-triage-act"),
+    path("dashboard/catalogue/", manager.catalogue, name="manager-catalogue"),
+    path("dashboard/catalogue/<int:pk>/", manager.catalogue_edit, name="manager-catalogue-edit"),
+]

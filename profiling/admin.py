@@ -1,13 +1,67 @@
 from django.contrib import admin
 
-from .models import OrderRecord
+from zhifu.accounts.admin import ImportExportMixin
+
+from .imports import order_import, raw_value_import
+from .models import Dimension, Indicator, OrderRecord, ProfileSnapshot, RawValue
 
 
 @admin.register(OrderRecord)
-class OrderRecordAdmin(admin.ModelAdmin):
+class OrderRecordAdmin(ImportExportMixin, admin.ModelAdmin):
+    """Orders, with "Import CSV / Excel" (preview, then commit) like the retailers."""
+
+    import_function = staticmethod(order_import)
     list_display = ("retailer", "ordered_on", "cigarette_amount", "non_tobacco_amount")
     list_filter = ("ordered_on", "retailer__district")
     search_fields = ("retailer__licence_no", "retailer__shop_name")
     date_hierarchy = "ordered_on"
+    raw_id_fields = ("retailer",)
+    list_select_related = ("retailer",)
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = ("code", "name", "max_points", "source", "rule_kind", "rule_params")
+    readonly_fields = ("code", "rule_kind", "rule_params")
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Dimension)
+class DimensionAdmin(admin.ModelAdmin):
+    """Read-only here: rules, weights and thresholds are edited on /dashboard/profiles/rules/,
+    where the services check them (ascending bands, weakness ≤ strength, …)."""
+
+    list_display = ("code", "name", "group", "weight", "strength_threshold",
+                    "weakness_threshold", "peer_margin")
+    inlines = [IndicatorInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RawValue)
+class RawValueAdmin(ImportExportMixin, admin.ModelAdmin):
+    """Indicator values, with "Import CSV / Excel" (terminal and trade-area data, …)."""
+
+    import_function = staticmethod(raw_value_import)
+    list_display = ("retailer", "indicator", "period", "value_number", "value_text", "source")
+    list_filter = ("period", "source", "indicator__dimension")
+    search_fields = ("retailer__licence_no", "indicator__code")
+    raw_id_fields = ("retailer", "collected_by")
+    list_select_related = ("retailer", "indicator")
+
+
+@admin.register(ProfileSnapshot)
+class ProfileSnapshotAdmin(admin.ModelAdmin):
+    list_display = ("retailer", "period", "total", "tier", "churn_warning", "weak_count")
+    list_filter = ("period", "tier", "churn_warning")
+    search_fields = ("retailer__licence_no", "retailer__shop_name")
     raw_id_fields = ("retailer",)
     list_select_related = ("retailer",)

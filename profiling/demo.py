@@ -54,3 +54,58 @@ def seed(ctx) -> None:
             rows = []
     OrderRecord.objects.bulk_create(rows, ignore_conflicts=True)
     ctx.counts["orders"] = OrderRecord.objects.count()
+    seed_profiles(ctx)
+
+
+def _plausible(indicator, quality: float):
+    """A raw value a shop of this quality might have, read off the indicator's own rule."""
+    params = indicator.rule_params
+    if indicator.rule_kind == "category":
+        answers = sorted(params["map"], key=lambda a: -params["map"][a])
+        return None, answers[min(len(answers) - 1, int((1 - quality) * len(answers)))]
+    if indicator.rule_kind == "bands":
+        low, high = params["thresholds"][0] * 0.5, params["thresholds"][-1] * 1.3
+    else:
+        low, high = sorted((params["lower"], params["upper"]))
+        if params["lower"] > params["upper"]:
+            quality = 1 - quality
+    return round(low + (high - low) * quality, 1), ""
+
+
+def seed_profiles(ctx) -> None:
+    """Indicator values collected when the history starts (and again this month for some
+    shops, a little better), then one profile snapshot per month so trends show."""
+    from .models import Indicator, RawValue
+    from .recompute import month_start
+    from .services import profiles_recompute
+
+    first = month_start(ctx.today - dt.timedelta(days=ctx.days))
+    current = month_start(ctx.today)
+    indicators = list(Indicator.objects.exclude(source__in=["master", "orders"]))
+    rows = []
+    retailers = Retailer.objects.filter(licence_no__startswith="4405").order_by("licence_no")
+    for retailer in retailers.only("id", "licence_no", "grade").iterator():
+        rng = random.Random(f"{ctx.seed}:profile:{retailer.licence_no}")
+        base = 0.15 + 0.7 * (retailer.grade - 1) / 29
+        improves = rng.random() < 0.3
+        for indicator in indicators:
+            quality = min(1.0, max(0.0, base + rng.gauss(0, 0.22)))
+            periods = [(first, quality)]
+            if improves and current != first:
+                periods.append((current, min(1.0, quality + 0.15)))
+            for period, q in periods:
+                number, text = _plausible(indicator, q)
+                rows.append(RawValue(retailer_id=retailer.id, indicator=indicator, period=period,
+                                     value_number=number, value_text=text, source="collection"))
+        if len(rows) >= 20_000:
+            RawValue.objects.bulk_create(rows, ignore_conflicts=True)
+            rows = []
+    RawValue.objects.bulk_create(rows, ignore_conflicts=True)
+    ctx.counts["indicator values"] = RawValue.objects.count()
+    period = first
+    while period <= current:
+        profiles_recompute(period=period, today=ctx.today)
+        period = month_start(period + dt.timedelta(days=32))
+    from .models import ProfileSnapshot
+
+    ctx.counts["profiles"] = ProfileSnapshot.objects.count()

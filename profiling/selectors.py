@@ -1,18 +1,24 @@
-"""Reads about a retailer's business and segment."""
+"""Reads about a retailer's business, profile and segment, scoped by the asking user."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, FilteredRelation, Max, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import OrderRecord
+from zhifu.accounts import selectors as people
+from zhifu.accounts.models import Retailer
+from zhifu.core.errors import NotFound
+
+from .models import Dimension, Indicator, OrderRecord, ProfileSnapshot
 
 # tables.json: retailer_tiers (yearly order amount, CNY)
 VALUE_TIER_MIN = Decimal("100000")
 POTENTIAL_TIER_MIN = Decimal("50000")
+TREND_MONTHS = 12
 
 
 def tier_for_amount(yearly_amount: Decimal | float) -> str:
@@ -27,7 +33,8 @@ def tier_for_amount(yearly_amount: Decimal | float) -> str:
 
 def retailer_tiers(*, retailer_ids, today: dt.date | None = None) -> dict[int, str]:
     """The value / potential / basic tier of each retailer, from its last 12 months of
-    cigarette orders. Retailers with no orders are ``basic``."""
+    cigarette orders (the same rule the profile snapshots store). Retailers with no orders
+    are ``basic``."""
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=365)
     totals = dict(
@@ -41,3 +48,101 @@ def retailer_tiers(*, retailer_ids, today: dt.date | None = None) -> dict[int, s
 
 def retailer_tier(*, retailer, today: dt.date | None = None) -> str:
     return retailer_tiers(retailer_ids=[retailer.id], today=today)[retailer.id]
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+def profile_retailer_list(*, user) -> QuerySet[Retailer]:
+    """Retailers whose profile the user may see.
+
+    Today this is the people scope (a specialist: the districts it serves). Dispatch extends
+    it for specialists with the retailers behind their tasks: OR those ids in here, and every
+    profile page and endpoint follows."""
+    return people.retailer_list(user=user)
+
+
+def profile_retailer_get(*, user, retailer_id: int) -> Retailer:
+    retailer = profile_retailer_list(user=user).filter(pk=retailer_id).first()
+    if retailer is None:
+        raise NotFound(_("No such retailer."))
+    return retailer
+
+
+# --- profiles ---------------------------------------------------------------------------------
+
+def latest_period() -> dt.date | None:
+    return ProfileSnapshot.objects.aggregate(latest=Max("period"))["latest"]
+
+
+def dimension_list() -> QuerySet[Dimension]:
+    return Dimension.objects.order_by("position")
+
+
+def indicator_list() -> QuerySet[Indicator]:
+    return Indicator.objects.select_related("dimension").order_by("dimension__position",
+                                                                  "position")
+
+
+def profile_list(*, user, period: dt.date | None = None) -> QuerySet[Retailer]:
+    """The user's retailers joined to their snapshot of ``period`` (default: the latest month
+    computed) as ``snap``; fields ``snap_total``, ``snap_tier``, ``snap_churn`` and friends."""
+    period = period or latest_period()
+    return (profile_retailer_list(user=user)
+            .alias(snap=FilteredRelation("profile_snapshots",
+                                         condition=Q(profile_snapshots__period=period)))
+            .annotate(snap_total=F("snap__total"), snap_tier=F("snap__tier"),
+                      snap_churn=F("snap__churn_warning"), snap_scores=F("snap__scores"),
+                      snap_verdicts=F("snap__verdicts"), snap_weak=F("snap__weak_count"),
+                      snap_rfm_r=F("snap__rfm_r"), snap_rfm_f=F("snap__rfm_f"),
+                      snap_rfm_m=F("snap__rfm_m"), snap_yearly=F("snap__yearly_amount")))
+
+
+def profile_snapshots_latest(*, retailer_ids) -> dict[int, ProfileSnapshot]:
+    """Each retailer's most recent snapshot (for strategy generation and dispatch, which
+    read many profiles at once); retailers never profiled are absent."""
+    latest = (ProfileSnapshot.objects.filter(retailer_id__in=retailer_ids)
+              .order_by("retailer_id", "-period"))
+    result: dict[int, ProfileSnapshot] = {}
+    for snapshot in latest.iterator(chunk_size=2000):
+        result.setdefault(snapshot.retailer_id, snapshot)
+    return result
+
+
+def profile_detail(*, retailer: Retailer) -> dict:
+    """Everything a profile page or the API shows: dimensions with score, verdict, peer mean
+    and thresholds; radar data; segment; the trend of the last 12 months computed."""
+    snapshots = list(retailer.profile_snapshots.order_by("-period")[:TREND_MONTHS])
+    latest = snapshots[0] if snapshots else None
+    dimensions = []
+    for d in dimension_list():
+        dimensions.append({
+            "code": d.code, "name": d.name, "name_en": d.name_en, "group": d.group,
+            "score": latest.scores.get(d.code) if latest else None,
+            "verdict": latest.verdicts.get(d.code) if latest else None,
+            "peer_mean": latest.peer_means.get(d.code) if latest else None,
+            "strength_threshold": d.strength_threshold,
+            "weakness_threshold": d.weakness_threshold,
+        })
+    trend = [{"period": s.period.strftime("%Y-%m"), "total": s.total, "scores": s.scores}
+             for s in reversed(snapshots)]
+    segment = None
+    if latest:
+        segment = {"tier": latest.tier, "tier_label": latest.get_tier_display(),
+                   "yearly_amount": latest.yearly_amount,
+                   "recency_days": latest.recency_days, "frequency": latest.frequency,
+                   "rfm": {"r": latest.rfm_r, "f": latest.rfm_f, "m": latest.rfm_m},
+                   "churn_warning": latest.churn_warning}
+    return {
+        "retailer_id": retailer.id,
+        "period": latest.period.strftime("%Y-%m") if latest else None,
+        "computed_at": latest.computed_at if latest else None,
+        "total": latest.total if latest else None,
+        "dimensions": dimensions,
+        "strengths": [d["code"] for d in dimensions if d["verdict"] == "strength"],
+        "weaknesses": [d["code"] for d in dimensions if d["verdict"] == "weakness"],
+        "segment": segment,
+        "radar": {"indicators": [{"name": d["name"], "max": 100} for d in dimensions],
+                  "values": [d["score"] or 0 for d in dimensions],
+                  "peer": [d["peer_mean"] for d in dimensions]},
+        "trend": trend,
+    }

@@ -63,6 +63,10 @@ class Browser:
         self.driver.find_element(By.NAME, "username").send_keys(user.username)
         self.driver.find_element(By.NAME, "password").send_keys(PASSWORD)
         self.driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+        # Wait for the redirect: the session cookie exists only once the login answered.
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(self.driver, 30).until(lambda d: "/login/" not in d.current_url)
 
     def phone(self) -> None:
         self.driver.set_window_size(390, 844)

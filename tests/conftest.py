@@ -49,6 +49,54 @@ def login_api(client: APIClient, user) -> dict:
     return tokens
 
 
+def worker_database_url() -> str:
+    """The URL of the test database, for worker processes that must read the same rows."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def spawn_worker(queue: str, log_path, **extra_env):
+    """Start a Celery worker process (solo pool) consuming only ``queue``."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {**os.environ, "DATABASE_URL": worker_database_url(),
+           "DJANGO_SETTINGS_MODULE": "zhifu.settings.test", **extra_env}
+    with open(log_path, "a") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "zhifu", "worker", "--pool=solo",
+             "--concurrency=1", "-Q", queue, "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "--loglevel=INFO", "-n", f"{queue}-{os.getpid()}@%h"],
+            cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def stop_worker(worker) -> None:
+    import subprocess
+
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+def require_real_broker() -> None:
+    from django.conf import settings
+    from django.db import connection
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip("needs CELERY_BROKER_URL (a real broker); the SQLite run uses eager tasks")
+    if connection.vendor == "sqlite":
+        pytest.skip("a worker process cannot share an in-memory SQLite test database")
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path):
     """A real Celery worker process on the configured broker, reading the test database.
@@ -56,42 +104,16 @@ def celery_worker_process(transactional_db, tmp_path):
     Yields the name of a queue only this worker consumes, so nothing else on the
     broker can take the test's messages.
     """
-    import os
-    import subprocess
-    import sys
     import uuid
 
-    from django.conf import settings
-    from django.db import connection
-
-    if not settings.CELERY_BROKER_URL:
-        pytest.skip("needs CELERY_BROKER_URL (a real broker); the SQLite run uses eager tasks")
-    if connection.vendor == "sqlite":
-        pytest.skip("a worker process cannot share an in-memory SQLite test database")
-
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        url = url.replace(f"{db['USER']}@", f"{db['USER']}:{db['PASSWORD']}@")
+    require_real_broker()
     queue = f"test-{uuid.uuid4().hex[:10]}"
     log = tmp_path / "worker.log"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "zhifu.settings.test"}
-    with open(log, "w") as out:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "zhifu", "worker", "--pool=solo",
-             "--concurrency=1", "-Q", queue, "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "--loglevel=INFO", "-n", f"{queue}@%h"],
-            cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
+    worker = spawn_worker(queue, log)
     try:
         yield SimpleNamespace(queue=queue, process=worker, log=log)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop_worker(worker)
 
 
 @pytest.fixture

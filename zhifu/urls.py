@@ -11,6 +11,8 @@ api_v1 = [
     path("", include("zhifu.accounts.api.urls")),
     path("", include("profiling.api.urls")),
     path("", include("demands.api.urls")),
+    path("", include("dispatch.api.urls")),
+    path("", include("zhifu.notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +26,9 @@ urlpatterns = [
     path("", include("zhifu.accounts.urls")),
     path("", include("profiling.urls")),
     path("", include("demands.urls")),
+    path("", include("dispatch.urls")),
+    path("", include("strategy.urls")),
+    path("", include("zhifu.notifications.urls")),
 ]
 
 if settings.DEBUG:

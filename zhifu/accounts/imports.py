@@ -9,9 +9,7 @@ same file imported twice changes nothing the second time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -29,7 +27,7 @@ from .choices import (
 )
 from .models import District, Grid, Retailer, Skill, Specialist, SpecialistSkill, User
 from .policies import can_view_unmasked
-from .tabular import Column, ImportReport, RowError, read_table, write_table
+from .tabular import Column, ImportReport, RowParser, classify_changes, read_table, write_table
 
 RETAILER_COLUMNS = [
     Column("licence_no", "许可证号", "Licence number", required=True),
@@ -98,89 +96,6 @@ def _split_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(LIST_SEPARATORS[0]) if item.strip()]
 
 
-class _Row:
-    """Collects the errors of one row while its cells are parsed."""
-
-    def __init__(self, line: int, cells: dict[str, str], report: ImportReport) -> None:
-        self.line, self.cells, self.report = line, cells, report
-        self.ok = True
-        self.failed: set[str] = set()
-
-    def fail(self, column: str, message: str) -> None:
-        self.ok = False
-        self.failed.add(column)
-        self.report.errors.append(RowError(line=self.line, column=column, message=str(message)))
-
-    def text(self, name: str) -> str:
-        return self.cells.get(name, "")
-
-    def number(self, name: str, kind: type = float, required: bool = True):
-        raw = self.text(name)
-        if not raw:
-            if required:
-                self.fail(name, _("This value is required."))
-            return None
-        try:
-            number = float(raw)
-        except ValueError:
-            number = None
-        if number is None or number != number:  # NaN is not a number either
-            self.fail(name, _("“%(value)s” is not a number.") % {"value": raw})
-            return None
-        if kind is int:
-            if not number.is_integer():
-                self.fail(name, _("“%(value)s” is not a whole number.") % {"value": raw})
-                return None
-            return int(number)
-        return number
-
-    def choice(self, name: str, aliases: dict[str, str], default: str | None = None):
-        raw = self.text(name)
-        if not raw:
-            if default is None:
-                self.fail(name, _("This value is required."))
-            return default
-        value = aliases.get(raw.lower())
-        if value is None:
-            self.fail(name, _("“%(value)s” is not one of the allowed values.") % {"value": raw})
-        return value
-
-    def date(self, name: str) -> dt.date | None:
-        raw = self.text(name)
-        if not raw:
-            return None
-        for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y%m%d"):
-            try:
-                return dt.datetime.strptime(raw, fmt).date()
-            except ValueError:
-                continue
-        self.fail(name, _("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": raw})
-        return None
-
-    def time(self, name: str, default: dt.time) -> dt.time:
-        raw = self.text(name)
-        if not raw:
-            return default
-        for fmt in ("%H:%M", "%H:%M:%S"):
-            try:
-                return dt.datetime.strptime(raw, fmt).time()
-            except ValueError:
-                continue
-        self.fail(name, _("“%(value)s” is not a time (use HH:MM).") % {"value": raw})
-        return default
-
-    def validate(self, instance, exclude: Iterable[str] = ()) -> None:
-        """Model-level checks on the columns that parsed, so one pass reports them all."""
-        skip = set(exclude) | self.failed | {c.removesuffix("_id") for c in self.failed}
-        try:
-            instance.full_clean(exclude=list(skip), validate_unique=False,
-                                validate_constraints=False)
-        except ValidationError as exc:
-            for column, messages in exc.message_dict.items():
-                for message in messages:
-                    self.fail(column if column != "__all__" else "", message)
-
-
 def _district_lookup() -> dict[str, District]:
     lookup = {}
     for district in District.objects.all():
@@ -220,10 +135,9 @@ def retailer_import(*, content: bytes, filename: str, commit: bool) -> ImportRep
         "status": _choice_aliases(RetailerStatus),
     }
     seen: dict[str, int] = {}
-    to_create: list[Retailer] = []
-    to_update: list[Retailer] = []
+    pairs: list[tuple[Retailer | None, Retailer]] = []
     for line, cells in rows:
-        row = _Row(line, cells, report)
+        row = RowParser(line, cells, report)
         licence = row.text("licence_no")
         if licence in seen:
             row.fail("licence_no", _("Duplicate of line %(line)s.") % {"line": seen[licence]})
@@ -262,17 +176,9 @@ def retailer_import(*, content: bytes, filename: str, commit: bool) -> ImportRep
         values["phone"] = (current.phone if current else "") if "*" in phone else phone
         candidate = Retailer(**values)
         row.validate(candidate, exclude=["district", "grid", "user"])
-        if not row.ok:
-            continue
-        if current is None:
-            to_create.append(candidate)
-        elif any(getattr(current, f) != getattr(candidate, f) for f in RETAILER_FIELDS):
-            for f in RETAILER_FIELDS:
-                setattr(current, f, getattr(candidate, f))
-            to_update.append(current)
-        else:
-            report.unchanged += 1
-    report.created, report.updated = len(to_create), len(to_update)
+        if row.ok:
+            pairs.append((current, candidate))
+    to_create, to_update = classify_changes(pairs, RETAILER_FIELDS, report)
     if commit:
         with transaction.atomic():
             Retailer.objects.bulk_create(to_create, batch_size=1000)
@@ -313,7 +219,7 @@ def retailer_export(*, retailers, user, fmt: str) -> bytes:
 
 # --- specialists ---------------------------------------------------------------------------
 
-def _parse_skills(row: _Row, skills: dict[str, Skill]) -> list[tuple[Skill, int]]:
+def _parse_skills(row: RowParser, skills: dict[str, Skill]) -> list[tuple[Skill, int]]:
     parsed = []
     for item in _split_list(row.text("skills")):
         code, _sep, level_text = item.partition(":")
@@ -348,7 +254,7 @@ def specialist_import(*, content: bytes, filename: str, commit: bool) -> ImportR
     seen: dict[str, int] = {}
     plans = []
     for line, cells in rows:
-        row = _Row(line, cells, report)
+        row = RowParser(line, cells, report)
         employee_no, username = row.text("employee_no"), row.text("username")
         if employee_no in seen:
             row.fail("employee_no", _("Duplicate of line %(line)s.") % {"line": seen[employee_no]})

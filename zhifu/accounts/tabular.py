@@ -7,10 +7,13 @@ column title, so a file exported from the platform imports back unchanged.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from zhifu.core.errors import DomainError
@@ -68,6 +71,106 @@ class ImportReport:
             "committed": self.committed,
             "errors": [e.as_dict() for e in self.errors],
         }
+
+
+class RowParser:
+    """Parses the cells of one row, collecting every problem with its line and column."""
+
+    def __init__(self, line: int, cells: dict[str, str], report: ImportReport) -> None:
+        self.line, self.cells, self.report = line, cells, report
+        self.ok = True
+        self.failed: set[str] = set()
+
+    def fail(self, column: str, message: str) -> None:
+        self.ok = False
+        self.failed.add(column)
+        self.report.errors.append(RowError(line=self.line, column=column, message=str(message)))
+
+    def text(self, name: str) -> str:
+        return self.cells.get(name, "")
+
+    def number(self, name: str, kind: type = float, required: bool = True):
+        raw = self.text(name)
+        if not raw:
+            if required:
+                self.fail(name, _("This value is required."))
+            return None
+        try:
+            number = float(raw)
+        except ValueError:
+            number = None
+        if number is None or number != number:  # NaN is not a number either
+            self.fail(name, _("“%(value)s” is not a number.") % {"value": raw})
+            return None
+        if kind is int:
+            if not number.is_integer():
+                self.fail(name, _("“%(value)s” is not a whole number.") % {"value": raw})
+                return None
+            return int(number)
+        return number
+
+    def choice(self, name: str, aliases: dict[str, str], default: str | None = None):
+        raw = self.text(name)
+        if not raw:
+            if default is None:
+                self.fail(name, _("This value is required."))
+            return default
+        value = aliases.get(raw.lower())
+        if value is None:
+            self.fail(name, _("“%(value)s” is not one of the allowed values.") % {"value": raw})
+        return value
+
+    def date(self, name: str) -> dt.date | None:
+        raw = self.text(name)
+        if not raw:
+            return None
+        for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y%m%d"):
+            try:
+                return dt.datetime.strptime(raw, fmt).date()
+            except ValueError:
+                continue
+        self.fail(name, _("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": raw})
+        return None
+
+    def time(self, name: str, default: dt.time) -> dt.time:
+        raw = self.text(name)
+        if not raw:
+            return default
+        for fmt in ("%H:%M", "%H:%M:%S"):
+            try:
+                return dt.datetime.strptime(raw, fmt).time()
+            except ValueError:
+                continue
+        self.fail(name, _("“%(value)s” is not a time (use HH:MM).") % {"value": raw})
+        return default
+
+    def validate(self, instance, exclude: Iterable[str] = ()) -> None:
+        """Model-level checks on the columns that parsed, so one pass reports them all."""
+        skip = set(exclude) | self.failed | {c.removesuffix("_id") for c in self.failed}
+        try:
+            instance.full_clean(exclude=list(skip), validate_unique=False,
+                                validate_constraints=False)
+        except ValidationError as exc:
+            for column, messages in exc.message_dict.items():
+                for message in messages:
+                    self.fail(column if column != "__all__" else "", message)
+
+
+def classify_changes(pairs, fields: list[str], report: ImportReport) -> tuple[list, list]:
+    """Split ``(current or None, candidate)`` pairs into rows to create and rows to update
+    (current rows with the candidate's values); identical rows are only counted."""
+    to_create, to_update = [], []
+    for current, candidate in pairs:
+        if current is None:
+            to_create.append(candidate)
+        elif any(getattr(current, f) != getattr(candidate, f) for f in fields):
+            for f in fields:
+                setattr(current, f, getattr(candidate, f))
+            to_update.append(current)
+        else:
+            report.unchanged += 1
+    report.created, report.updated = len(to_create), len(to_update)
+    return to_create, to_update
 
 
 def read_table(*, content: bytes, filename: str, columns: list[Column]) -> list[tuple[int, dict]]:

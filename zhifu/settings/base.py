@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -190,14 +191,34 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    # Several apps have a "status", "source" or "kind": name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "dispatch.choices.TaskStatus",
+        "TaskSourceEnum": "dispatch.choices.TaskSource",
+        "RunStatusEnum": "dispatch.choices.RunStatus",
+        "RunTriggerEnum": "dispatch.choices.RunTrigger",
+        "DispatchModeEnum": "dispatch.choices.DispatchMode",
+        "ExceptionKindEnum": "dispatch.choices.ExceptionKind",
+        "DemandStatusEnum": "demands.choices.DemandStatus",
+        "DemandSourceEnum": "demands.choices.DemandSource",
+        "DemandKindEnum": "demands.choices.DemandKind",
+        "SlaStateEnum": "demands.choices.SlaState",
+        "ApprovalLevelEnum": "demands.choices.ApprovalLevel",
+        "CatalogueTierEnum": "demands.choices.Tier",
+        "ValueSourceEnum": "profiling.choices.ValueSource",
+        "VerdictEnum": "profiling.choices.Verdict",
+        "RetailerTierEnum": "profiling.choices.Tier",
+        "RetailerStatusEnum": "zhifu.accounts.choices.RetailerStatus",
+        "RoleEnum": "zhifu.accounts.choices.Role",
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
+_BROKER = os.environ.get("CELERY_BROKER_URL", "")
 # Without a broker, tasks run in the calling process and their errors propagate.
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_BROKER_URL = _BROKER or "memory://"
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
+CELERY_TASK_ALWAYS_EAGER = not _BROKER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -206,7 +227,28 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Solver runs get their own queue so they never hold up short jobs.
+DISPATCH_QUEUE = os.environ.get("DISPATCH_QUEUE", "dispatch")
+CELERY_TASK_ROUTES = {"dispatch.*": {"queue": DISPATCH_QUEUE}}
+# Unacknowledged messages (a worker died holding them) go back to the queue after this.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
+CELERY_BEAT_SCHEDULE: dict = {
+    "demands-sla-sweep": {"task": "demands.sla_sweep", "schedule": 300.0},
+    "strategy-collect-feedback": {"task": "strategy.collect_feedback",
+                                  "schedule": crontab(hour=2, minute=30)},
+    "strategy-generate": {"task": "strategy.generate_nightly",
+                          "schedule": crontab(hour=3, minute=0)},
+    "dispatch-recover-runs": {"task": "dispatch.recover_runs", "schedule": 60.0},
+    "dispatch-plan-tomorrow": {
+        "task": "dispatch.plan_tomorrow",
+        "schedule": crontab(hour=int(os.environ.get("DISPATCH_NIGHTLY_HOUR", "20")), minute=0),
+    },
+}
+# Seconds on top of the solver's own time limit before a running dispatch run is presumed
+# dead and re-sent.
+DISPATCH_LEASE_MARGIN_SECONDS = int(os.environ.get("DISPATCH_LEASE_MARGIN_SECONDS", "120"))
 
 # --- people's data ------------------------------------------------------------------
 # Log lines never carry a full phone or ID number: the filter masks them.

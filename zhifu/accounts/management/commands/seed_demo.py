@@ -14,6 +14,8 @@ from zhifu.accounts.models import Retailer
 SEEDERS = [
     "zhifu.accounts.demo",
     "profiling.demo",
+    "demands.demo",
+    "strategy.demo",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Benchmark of profiling imports and the full recompute (run: python -m bench.profiling)."""

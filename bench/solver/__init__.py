@@ -1,0 +1,1 @@
+"""Benchmarks for dispatch.solver (run: python -m bench.solver --help)."""

@@ -1,0 +1,113 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from zhifu.accounts.api.serializers import MaskedPhoneField
+
+from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions
+from ..models import CatalogueItem, Demand, DemandEvent
+from ..policies import actor_role
+
+
+class CatalogueItemSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+    skills = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = CatalogueItem
+        fields = ["id", "code", "tier", "name", "name_zh", "name_en", "item_score",
+                  "grade_bands", "market_types", "business_formats", "segments", "checklist",
+                  "approval_level", "response_hours", "resolution_hours", "service_minutes",
+                  "impact_scope", "compliance_risk", "capacity_pressure", "priority", "skills",
+                  "active"]
+
+
+class RetailerBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    shop_name = serializers.CharField()
+    owner_name = serializers.CharField()
+    phone = MaskedPhoneField()
+    address = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    grade = serializers.IntegerField()
+    market_type = serializers.CharField()
+
+
+class EventSerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DemandEvent
+        fields = ["action", "label", "from_status", "to_status", "actor", "actor_role",
+                  "reason", "data", "created_at"]
+
+    def get_label(self, obj) -> str:
+        return str(ACTION_LABELS.get(obj.action, obj.action))
+
+    def get_actor(self, obj) -> str:
+        return obj.actor.display_name if obj.actor_id else ""
+
+
+class DemandSerializer(serializers.ModelSerializer):
+    item = CatalogueItemSerializer(read_only=True, allow_null=True)
+    retailer = RetailerBriefSerializer(read_only=True)
+    district = serializers.CharField(source="district.name", read_only=True)
+    assignee = serializers.SerializerMethodField()
+    handler = serializers.SerializerMethodField()
+    checklist = serializers.SerializerMethodField()
+    approval = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Demand
+        fields = ["id", "title", "description", "kind", "source", "status", "item", "retailer",
+                  "district", "assignee", "handler", "preferred_start", "preferred_end",
+                  "planned_start", "service_minutes", "priority", "submitted_at",
+                  "response_due_at", "resolution_due_at", "responded_at", "completed_at",
+                  "sla_state", "escalation_level", "checklist", "approval", "answer",
+                  "reply_due_on", "adopted", "allowed_actions"]
+
+    def get_assignee(self, obj) -> str:
+        return obj.assignee.user.display_name if obj.assignee_id else ""
+
+    def get_handler(self, obj) -> str:
+        return obj.handler.display_name if obj.handler_id else ""
+
+    def get_checklist(self, obj) -> list[dict]:
+        return [{"point": p, "confirmed": p in obj.checklist_confirmed} for p in obj.checklist]
+
+    def get_approval(self, obj) -> dict:
+        return {"level": obj.approval_level, "approved": obj.approved_at is not None,
+                "approved_at": obj.approved_at}
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        return allowed_actions(demand=obj, role=actor_role(request.user)) if request else []
+
+
+class DemandDetailSerializer(DemandSerializer):
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta(DemandSerializer.Meta):
+        fields = [*DemandSerializer.Meta.fields, "events"]
+
+
+API_ACTIONS = ["accept", "start", "complete", "wait_customer", "resume", "escalate", "answer",
+               "follow_up", "check"]
+
+
+class ActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(a, ACTION_VERBS[a]) for a in API_ACTIONS])
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+                                   default="")
+    point = serializers.CharField(required=False, max_length=200,
+                                  help_text=_("The compliance point confirmed (action check)."))
+    answer = serializers.CharField(required=False, max_length=2000)
+    adopted = serializers.BooleanField(required=False, allow_null=True, default=None)
+    expected_status = serializers.CharField(required=False, max_length=20,
+                                            help_text=_("The status you saw; 409 if it moved."))
+
+
+class ChecklistSerializer(serializers.Serializer):
+    point = serializers.CharField(max_length=200)

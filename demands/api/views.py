@@ -1,0 +1,117 @@
+"""The specialist's API: the demands behind their tasks, with the compliance checklist to
+confirm and the lifecycle steps they may take. Managers read their districts' demands."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zhifu.accounts.policies import IsStaffRole
+
+from .. import selectors, services
+from ..choices import DemandStatus
+from ..lifecycle import demand_transition
+from .serializers import (
+    ActionSerializer,
+    CatalogueItemSerializer,
+    ChecklistSerializer,
+    DemandDetailSerializer,
+    DemandSerializer,
+)
+
+
+class DemandListView(generics.ListAPIView):
+    """Demands the caller works on: a specialist's assigned demands, a manager's districts.
+
+    ``?status=`` filters by state; ``?open=1`` keeps only demands still running."""
+
+    serializer_class = DemandSerializer
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(tags=["demands"], parameters=[
+        OpenApiParameter("status", str, enum=DemandStatus.values),
+        OpenApiParameter("open", bool)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        from ..choices import OPEN_STATUSES
+
+        qs = (selectors.demand_list(user=self.request.user).prefetch_related("item__skills")
+              .order_by("resolution_due_at", "id"))
+        status = self.request.query_params.get("status")
+        if status in DemandStatus.values:
+            qs = qs.filter(status=status)
+        if self.request.query_params.get("open") in ("1", "true"):
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        return qs
+
+
+def _get(request, pk: int):
+    demand = selectors.demand_get(user=request.user, demand_id=pk)
+    if demand is None:
+        raise Http404
+    return demand
+
+
+class DemandDetailView(APIView):
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(tags=["demands"], responses={200: DemandDetailSerializer})
+    def get(self, request, pk: int):
+        return Response(DemandDetailSerializer(_get(request, pk),
+                                               context={"request": request}).data)
+
+
+class DemandActionView(APIView):
+    """Take one lifecycle step (start, complete, wait for the customer, answer…).
+
+    Refusals: 403 wrong role, 404 not yours, 409 wrong state or changed meanwhile,
+    400 a missing precondition (e.g. ``checklist_incomplete``)."""
+
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(tags=["demands"], request=ActionSerializer,
+                   responses={200: DemandDetailSerializer})
+    def post(self, request, pk: int):
+        serializer = ActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        demand = _get(request, pk)
+        params = {k: data[k] for k in ("point", "answer", "adopted") if k in data}
+        demand_transition(demand=demand, actor=request.user, action=data["action"],
+                          reason=data.get("reason", ""),
+                          expected_status=data.get("expected_status"), **params)
+        return Response(DemandDetailSerializer(_get(request, pk),
+                                               context={"request": request}).data)
+
+
+class DemandChecklistView(APIView):
+    """Confirm one compliance point of the demand."""
+
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(tags=["demands"], request=ChecklistSerializer,
+                   responses={200: DemandDetailSerializer})
+    def post(self, request, pk: int):
+        serializer = ChecklistSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.demand_confirm_checklist(demand=_get(request, pk), actor=request.user,
+                                          point=serializer.validated_data["point"])
+        return Response(DemandDetailSerializer(_get(request, pk),
+                                               context={"request": request}).data)
+
+
+class CatalogueView(generics.ListAPIView):
+    """The active service catalogue."""
+
+    serializer_class = CatalogueItemSerializer
+    pagination_class = None
+
+    @extend_schema(tags=["demands"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.catalogue_list()

@@ -1,0 +1,134 @@
+"""Reads about demands and the catalogue, always scoped to what the user may see.
+
+A retailer sees its own demands; a specialist the demands assigned to it; a manager
+the demands of the districts it manages; an admin everything. Query counts of the
+page-level selectors do not depend on how many rows exist (tests pin them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from zhifu.accounts.policies import is_admin, is_manager, is_retailer, is_specialist
+
+from .choices import OPEN_STATUSES, DemandKind, DemandSource, Tier
+from .eligibility import ineligibility_reasons
+from .models import CatalogueItem, Demand, DemandEvent
+
+
+def demand_list(*, user) -> QuerySet[Demand]:
+    qs = Demand.objects.select_related(
+        "item", "retailer", "district", "assignee__user", "handler")
+    if is_admin(user):
+        return qs
+    if is_manager(user):
+        return qs.filter(district__in=user.managed_districts.all())
+    if is_specialist(user):
+        return qs.filter(assignee=user.specialist)
+    if is_retailer(user):
+        return qs.filter(retailer=user.retailer)
+    return qs.none()
+
+
+def demand_get(*, user, demand_id: int, with_events: bool = True) -> Demand | None:
+    qs = demand_list(user=user)
+    if with_events:
+        qs = qs.prefetch_related(Prefetch(
+            "events", queryset=DemandEvent.objects.select_related("actor").order_by(
+                "created_at", "id")))
+    return qs.filter(pk=demand_id).first()
+
+
+def catalogue_list(*, active_only: bool = True) -> QuerySet[CatalogueItem]:
+    qs = CatalogueItem.objects.prefetch_related("skills")
+    return qs.filter(active=True) if active_only else qs
+
+
+@dataclass
+class CatalogueEntry:
+    item: CatalogueItem
+    reasons: list[str]
+    open_demand_id: int | None = None
+
+    @property
+    def orderable(self) -> bool:
+        return not self.reasons and self.open_demand_id is None
+
+
+@dataclass
+class CatalogueTier:
+    code: str
+    label: str
+    entries: list[CatalogueEntry] = field(default_factory=list)
+
+
+def catalogue_for_retailer(*, retailer, segment: str | None = None,
+                           today: dt.date | None = None) -> list[CatalogueTier]:
+    """Every active item by tier, each with the reasons it may not be ordered (if any)."""
+    if segment is None:
+        from profiling.selectors import retailer_tier
+
+        segment = retailer_tier(retailer=retailer, today=today or timezone.localdate())
+    open_by_item = dict(
+        Demand.objects.filter(retailer=retailer, status__in=OPEN_STATUSES, item__isnull=False)
+        .values_list("item_id", "id"))
+    tiers = {code: CatalogueTier(code=code, label=str(label)) for code, label in Tier.choices}
+    for item in CatalogueItem.objects.filter(active=True).order_by("tier", "sort_order", "id"):
+        if item.is_personalised:
+            continue  # personalised needs have their own form
+        tiers[item.tier].entries.append(CatalogueEntry(
+            item=item, reasons=ineligibility_reasons(item=item, retailer=retailer,
+                                                     segment=segment),
+            open_demand_id=open_by_item.get(item.pk)))
+    return list(tiers.values())
+
+
+def demand_counts_by_status(*, user) -> dict[str, int]:
+    rows = demand_list(user=user).order_by().values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def triage_queue(*, user) -> QuerySet[Demand]:
+    """Personalised needs not yet matched to a catalogue item."""
+    return demand_list(user=user).filter(kind=DemandKind.PERSONALISED, triaged_at__isnull=True,
+                                         status__in=OPEN_STATUSES).order_by("submitted_at")
+
+
+def demand_shares(*, user, since: dt.datetime | None = None) -> dict:
+    """Personalised-need share and self-submitted share (platform metrics)."""
+    qs = demand_list(user=user).order_by()
+    if since is not None:
+        qs = qs.filter(submitted_at__gte=since)
+    totals = qs.aggregate(
+        total=Count("id"),
+        personalised=Count("id", filter=Q(kind=DemandKind.PERSONALISED)),
+        self_submitted=Count("id", filter=Q(source=DemandSource.RETAILER)),
+    )
+    total = totals["total"] or 0
+    return {
+        "total": total,
+        "personalised": totals["personalised"],
+        "self_submitted": totals["self_submitted"],
+        "personalised_share": round(totals["personalised"] / total, 4) if total else 0.0,
+        "self_submitted_share": round(totals["self_submitted"] / total, 4) if total else 0.0,
+    }
+
+
+def sla_at_risk(*, user) -> QuerySet[Demand]:
+    return demand_list(user=user).filter(
+        status__in=OPEN_STATUSES, sla_state__in=("at_risk", "breached")
+    ).order_by("resolution_due_at")
+
+
+def duplicates_of(*, user, demand: Demand) -> QuerySet[Demand]:
+    """Other open demands of the same shop and item (or personalised), for merging."""
+    qs = demand_list(user=user).filter(retailer_id=demand.retailer_id,
+                                       status__in=OPEN_STATUSES).exclude(pk=demand.pk)
+    if demand.item_id:
+        return qs.filter(Q(item_id=demand.item_id) | Q(kind=DemandKind.PERSONALISED))
+    return qs
+

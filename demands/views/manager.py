@@ -1,0 +1,194 @@
+"""The manager's dashboard pages: demand flow, one demand with its audit trail and actions,
+triage of personalised needs, and the catalogue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhifu.accounts import selectors as people
+from zhifu.accounts.choices import Role
+from zhifu.accounts.models import User
+from zhifu.accounts.policies import role_required
+from zhifu.core.errors import DomainError
+
+from .. import selectors, services
+from ..choices import DemandKind, DemandStatus, SlaState
+from ..forms import CatalogueItemForm, ManagerActionForm, TriageForm
+from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions, demand_transition
+from ..policies import actor_role
+from .common import form_error, go, refuse
+
+MANAGERS = (Role.MANAGER, Role.ADMIN)
+
+
+@role_required(*MANAGERS)
+def demand_list(request):
+    qs = selectors.demand_list(user=request.user)
+    filters = {}
+    for name, choices in (("status", DemandStatus), ("sla_state", SlaState),
+                          ("kind", DemandKind)):
+        value = request.GET.get(name, "")
+        if value in choices.values:
+            qs = qs.filter(**{name: value})
+            filters[name] = value
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "demands/manager_list.html", {
+        "page": page, "query": query.urlencode(), "filters": filters,
+        "counts": selectors.demand_counts_by_status(user=request.user),
+        "statuses": DemandStatus.choices, "sla_states": SlaState.choices,
+        "kinds": DemandKind.choices,
+    })
+
+
+def _demand(request, pk: int):
+    demand = selectors.demand_get(user=request.user, demand_id=pk)
+    if demand is None:
+        raise Http404
+    return demand
+
+
+def _detail_context(request, demand) -> dict:
+    events = list(demand.events.all())
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+    return {
+        "demand": demand, "events": events,
+        "actions": [(a, ACTION_VERBS[a]) for a in
+                    allowed_actions(demand=demand, role=actor_role(request.user))],
+        "specialists": people.specialist_list(user=request.user).filter(active=True),
+        "handlers": User.objects.filter(managed_districts=demand.district_id).distinct(),
+        "duplicates": selectors.duplicates_of(user=request.user, demand=demand)[:10],
+        "escalations": list(demand.escalations.all()),
+    }
+
+
+@role_required(*MANAGERS)
+def demand_detail(request, pk: int):
+    demand = _demand(request, pk)
+    return render(request, "demands/manager_demand.html", _detail_context(request, demand))
+
+
+def _resolve(request, data) -> dict:
+    """Turn ids from the form into objects the user may see (unknown ids: 404)."""
+    params = {}
+    if data.get("specialist"):
+        params["specialist"] = people.specialist_list(user=request.user).filter(
+            pk=data["specialist"]).first()
+        if params["specialist"] is None:
+            raise Http404
+    if data.get("handler"):
+        params["handler"] = User.objects.filter(
+            pk=data["handler"], role__in=(Role.MANAGER, Role.SPECIALIST)).first()
+        if params["handler"] is None:
+            raise Http404
+    if data.get("item"):
+        params["item"] = selectors.catalogue_list().filter(pk=data["item"]).first()
+        if params["item"] is None:
+            raise Http404
+    if data.get("into"):
+        params["into"] = selectors.demand_get(user=request.user, demand_id=data["into"],
+                                              with_events=False)
+        if params["into"] is None:
+            raise Http404
+    for name in ("planned_start", "reply_due_on", "answer", "adopted", "point"):
+        if data.get(name) not in (None, ""):
+            params[name] = data[name]
+    return params
+
+
+@require_POST
+@role_required(*MANAGERS)
+def demand_act(request, pk: int):
+    demand = _demand(request, pk)
+    form = ManagerActionForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, "demands/manager_demand.html", _detail_context(request, demand),
+                      form_error(form))
+    data = form.cleaned_data
+    try:
+        demand_transition(demand=demand, actor=request.user, action=data["action"],
+                          reason=data.get("reason") or "", expected_status=demand.status,
+                          **_resolve(request, data))
+    except DomainError as exc:
+        demand = _demand(request, pk)
+        return refuse(request, "demands/manager_demand.html", _detail_context(request, demand),
+                      exc)
+    messages.success(request, _("Done: %(step)s.") % {"step": ACTION_LABELS[data["action"]]})
+    return go(request, reverse("demands:manager-demand", args=[pk]))
+
+
+@role_required(*MANAGERS)
+def triage(request):
+    queue = selectors.triage_queue(user=request.user)
+    page = Paginator(queue, 30).get_page(request.GET.get("page"))
+    since = timezone.now() - timezone.timedelta(days=90)
+    return render(request, "demands/manager_triage.html", {
+        "page": page, "form": TriageForm(),
+        "shares": selectors.demand_shares(user=request.user, since=since),
+        "shares_all": selectors.demand_shares(user=request.user),
+    })
+
+
+@require_POST
+@role_required(*MANAGERS)
+def triage_act(request, pk: int):
+    demand = _demand(request, pk)
+    form = TriageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an existing service, or name a new one."))
+        return go(request, reverse("demands:manager-triage"))
+    data = form.cleaned_data
+    new_item = None
+    if data["item"] is None:
+        if not (data["new_tier"] and data["new_name"].strip()):
+            messages.error(request, _("Choose an existing service, or name a new one."))
+            return go(request, reverse("demands:manager-triage"))
+        new_item = {"tier": data["new_tier"], "name_zh": data["new_name"]}
+    try:
+        services.demand_triage(demand=demand, actor=request.user, item=data["item"],
+                               new_item=new_item)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return go(request, reverse("demands:manager-triage"))
+    messages.success(request, _("Demand #%(id)s is matched.") % {"id": demand.pk})
+    return go(request, reverse("demands:manager-triage"))
+
+
+@role_required(*MANAGERS)
+def catalogue(request):
+    items = selectors.catalogue_list(active_only=False)
+    return render(request, "demands/manager_catalogue.html", {"items": items})
+
+
+@role_required(*MANAGERS)
+def catalogue_edit(request, pk: int):
+    item = selectors.catalogue_list(active_only=False).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    if request.method != "POST":
+        form = CatalogueItemForm(initial=CatalogueItemForm.initial_for(item))
+        return render(request, "demands/manager_catalogue_edit.html",
+                      {"item": item, "form": form})
+    form = CatalogueItemForm(request.POST)
+    context = {"item": item, "form": form}
+    if not form.is_valid():
+        return refuse(request, "demands/manager_catalogue_edit.html", context,
+                      form_error(form))
+    data = dict(form.cleaned_data)
+    skills = data.pop("skills")
+    try:
+        services.catalogue_item_update(item=item, actor=request.user, skills=skills, **data)
+    except DomainError as exc:
+        return refuse(request, "demands/manager_catalogue_edit.html", context, exc)
+    messages.success(request, _("The catalogue item is saved."))
+    return go(request, reverse("demands:manager-catalogue"))
+

@@ -1,0 +1,178 @@
+"""The one place the platform talks to the solver.
+
+Rows (service tasks, specialists) become a ``dispatch.solver.Problem`` in minutes
+from local midnight of the service day; a solver ``Result`` becomes a plain JSON
+plan that a run stores and applies. Nothing else in the platform imports the solver.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from django.utils import timezone
+
+from zhifu.accounts.models import Specialist
+
+from . import solver
+from .choices import PINNED, TaskStatus
+from .models import ServiceTask
+
+DEFAULT_TRAVEL = solver.CoordinateTravel(road_factor=1.3, speed_kmh=25.0)
+
+
+def minutes_of(value: dt.time) -> float:
+    return value.hour * 60 + value.minute + value.second / 60
+
+
+def local_datetime(day: dt.date, minutes: float) -> dt.datetime:
+    midnight = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+    return midnight + dt.timedelta(minutes=float(minutes))
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Where and when a specialist can take new work on the day."""
+
+    location: tuple[float, float]
+    from_minute: float
+
+
+def specialist_availability(*, specialist: Specialist, day: dt.date,
+                            now: dt.datetime | None) -> Availability:
+    """From the base at shift start; on a re-plan, from where the day's work stands now.
+
+    Work in progress is never moved: its specialist becomes free at its planned
+    end, at its shop.
+    """
+    base = (specialist.base_lat, specialist.base_lng)
+    start = minutes_of(specialist.shift_start)
+    if now is None or timezone.localdate(now) != day:
+        return Availability(base, start)
+    now_min = minutes_of(timezone.localtime(now).time())
+    busy = (ServiceTask.objects.filter(specialist=specialist, service_date=day,
+                                       status__in=(TaskStatus.IN_PROGRESS, TaskStatus.DONE))
+            .select_related("retailer").order_by("-checked_in_at", "-completed_at").first())
+    if busy is None:
+        return Availability(base, max(start, now_min))
+    free_at = now_min
+    if busy.status == TaskStatus.IN_PROGRESS and busy.checked_in_at:
+        began = minutes_of(timezone.localtime(busy.checked_in_at).time())
+        free_at = max(now_min, began + busy.service_minutes)
+    return Availability((busy.retailer.latitude, busy.retailer.longitude), max(start, free_at))
+
+
+def travel_minutes(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Minutes from ``a`` to ``b`` by the same travel model the runs use."""
+    return float(DEFAULT_TRAVEL.matrix(np.array([a, b], dtype=float))[0, 1])
+
+
+def _skills(task: ServiceTask) -> tuple[tuple[str, int], ...]:
+    return tuple((s["code"], int(s.get("level", 1))) for s in task.required_skills)
+
+
+def build_problem(*, tasks: list[ServiceTask], specialists: list[Specialist], day: dt.date,
+                  now: dt.datetime | None = None, name: str = "day") -> solver.Problem:
+    """The day as the solver sees it. Accepted work is pinned to its specialist."""
+    solver_specialists = []
+    for s in specialists:
+        available = specialist_availability(specialist=s, day=day, now=now)
+        shift_end = minutes_of(s.shift_end)
+        solver_specialists.append(solver.Specialist(
+            id=str(s.pk),
+            start=available.location,
+            end=(s.base_lat, s.base_lng),
+            shift_start=min(available.from_minute, shift_end),
+            shift_end=shift_end,
+            skills={x.skill.code: x.level for x in s.skill_levels.all()},
+            radius_km=s.service_radius_km,
+            district=s.home_district.code,
+        ))
+    ids = {str(s.pk) for s in specialists}
+    solver_tasks = []
+    for t in tasks:
+        pinned = str(t.specialist_id) if t.status in PINNED and t.specialist_id else None
+        if pinned is not None and pinned not in ids:
+            pinned = None  # its specialist dropped out: the task is free again
+        solver_tasks.append(solver.Task(
+            id=str(t.pk),
+            location=(t.retailer.latitude, t.retailer.longitude),
+            service=float(t.service_minutes),
+            tw_start=minutes_of(t.window_start),
+            tw_end=minutes_of(t.window_end),
+            priority=max(0.0, float(t.priority)),
+            skills=_skills(t),
+            mandatory=t.mandatory,
+            pinned_to=pinned,
+            district=t.district.code,
+        ))
+    return solver.Problem.from_coordinates(solver_tasks, solver_specialists, DEFAULT_TRAVEL,
+                                           name=name)
+
+
+def solver_params(options: dict) -> solver.Params:
+    """The run's parameters (validated by the solver's own dataclass)."""
+    return solver.Params(
+        allow_cross_district=bool(options.get("allow_cross_district", False)),
+        cross_district_weight=float(options.get("cross_district_weight", 30.0)),
+        imbalance_weight=float(options.get("imbalance_weight", 0.5)),
+        unserved_weight=float(options.get("unserved_weight", 100.0)),
+        workers=int(options.get("workers", 1)),
+    )
+
+
+def solve_plan(*, problem: solver.Problem, seconds: float, seed: int, options: dict,
+               on_progress=None) -> dict:
+    """Solve and return a JSON plan: routes with times, unserved with reasons, costs."""
+    callbacks = []
+    if on_progress is not None and math.isfinite(seconds) and seconds > 0:
+        def report(generation, best_cost, elapsed):
+            on_progress(min(0.99, elapsed / seconds))
+            return False
+
+        callbacks.append(report)
+    result = solver.solve(problem, stop=solver.MaxSeconds(seconds), seed=seed,
+                          params=solver_params(options), callbacks=callbacks)
+    return {
+        "feasible": result.feasible,
+        "violations": [v.message for v in result.violations],
+        "cost": result.to_dict()["cost"],
+        "routes": [
+            {
+                "specialist": r.specialist_id,
+                "visits": [{"task": v.task_id, "start": v.start, "end": v.end,
+                            "lateness": v.lateness, "travel_in": v.travel_in}
+                           for v in r.visits],
+                "travel": r.travel, "work": r.work, "return_time": r.return_time,
+            }
+            for r in result.routes
+        ],
+        "unserved": [{"task": u.task_id, "reason": u.reason, "mandatory": u.mandatory,
+                      "priority": u.priority} for u in result.unserved],
+        "explanations": result.explanations,
+        "stats": {k: v for k, v in result.stats.items()
+                  if isinstance(v, (int, float, str, bool))},
+    }
+
+
+def check_assignment(*, task: ServiceTask, specialist: Specialist, day: dt.date,
+                     route: list[ServiceTask], allow_cross_district: bool = False,
+                     now: dt.datetime | None = None) -> tuple[list[ServiceTask] | None, list[str]]:
+    """Try ``task`` at every position of ``specialist``'s current ``route`` (manual moves).
+
+    Returns the first route the solver's independent checker accepts, or ``None``
+    with the violations of the last position tried. Same constraints as a run.
+    """
+    tasks = [*route, task]
+    problem = build_problem(tasks=tasks, specialists=[specialist], day=day, now=now)
+    violations: list[str] = []
+    for position in range(len(route) + 1):
+        candidate = [*route[:position], task, *route[position:]]
+        report = solver.check(problem, {str(specialist.pk): [str(t.pk) for t in candidate]}, {},
+                              allow_cross_district=allow_cross_district)
+        if not report.violations:
+            return candidate, []
+        violations = [v.message for v in report.violations]
+    return None, violations

@@ -1,0 +1,104 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from zhifu.accounts.api.serializers import MaskedPhoneField
+
+from ..choices import DispatchMode, ExceptionKind
+from ..models import DispatchRun, ServiceTask
+
+
+class TaskRetailerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    shop_name = serializers.CharField()
+    owner_name = serializers.CharField()
+    phone = MaskedPhoneField()
+    address = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    grade = serializers.IntegerField()
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    retailer = TaskRetailerSerializer(read_only=True)
+    district = serializers.CharField(source="district.code", read_only=True)
+    demand_id = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ServiceTask
+        fields = [
+            "id", "source", "demand_id", "title", "service_date", "status", "mode", "sequence",
+            "planned_start", "planned_end", "window_start", "window_end", "service_minutes",
+            "priority", "required_skills", "mandatory", "checklist", "retailer", "district",
+            "checked_in_at", "check_in_far", "completed_at", "unserved_reason",
+        ]
+
+
+class TaskDetailSerializer(TaskSerializer):
+    profile = serializers.SerializerMethodField()
+    strategy = serializers.SerializerMethodField()
+    explanation = serializers.JSONField(read_only=True)
+    photos = serializers.SerializerMethodField()
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "profile", "strategy", "explanation",
+                  "service_notes", "checklist_confirmed", "photos"]
+
+    @extend_schema_field(serializers.JSONField())
+    def get_profile(self, task) -> dict:
+        """The retailer's latest profile: six dimension scores (radar) and verdicts."""
+        from profiling.selectors import profile_detail
+
+        return profile_detail(retailer=task.retailer)
+
+    @extend_schema_field(serializers.JSONField())
+    def get_strategy(self, task) -> dict:
+        from strategy.selectors import strategy_for_display
+
+        return strategy_for_display(retailer=task.retailer)
+
+    def get_photos(self, task) -> list[str]:
+        return [photo.image.url for photo in task.photos.all()]
+
+
+class StartSerializer(serializers.Serializer):
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class CompleteSerializer(serializers.Serializer):
+    notes = serializers.CharField(max_length=4000, help_text=_("What was done (service log)."))
+    checklist_confirmed = serializers.ListField(child=serializers.CharField(max_length=200),
+                                                required=False, default=list)
+    photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list,
+                                   max_length=9)
+
+
+class ExceptionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ExceptionKind.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class DayQuerySerializer(serializers.Serializer):
+    date = serializers.DateField(required=False)
+
+
+class RunSerializer(serializers.ModelSerializer):
+    districts = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = DispatchRun
+        fields = ["id", "service_date", "districts", "mode", "trigger", "status", "progress",
+                  "seed", "params", "result", "error", "attempts", "created_at", "started_at",
+                  "finished_at"]
+
+
+class RunCreateSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    districts = serializers.ListField(child=serializers.CharField(max_length=32),
+                                      required=False, default=list,
+                                      help_text=_("District codes; empty for all you manage."))
+    mode = serializers.ChoiceField(choices=DispatchMode.choices, default=DispatchMode.COMMAND)
+    seconds = serializers.FloatField(min_value=1, max_value=600, default=20)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=1)
+    allow_cross_district = serializers.BooleanField(default=False)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dispatch-api"
+
+urlpatterns = [
+    path("specialist/day/", views.MyDayView.as_view(), name="my-day"),
+    path("specialist/tasks/<int:pk>/", views.MyTaskView.as_view(), name="my-task"),
+    path("specialist/tasks/<int:pk>/accept/", views.AcceptView.as_view(), name="task-accept"),
+    path("specialist/tasks/<int:pk>/start/", views.StartView.as_view(), name="task-start"),
+    path("specialist/tasks/<int:pk>/complete/", views.CompleteView.as_view(),
+         name="task-complete"),
+    path("specialist/tasks/<int:pk>/exception/", views.ExceptionView.as_view(),
+         name="task-exception"),
+    path("specialist/pool/", views.PoolView.as_view(), name="pool"),
+    path("specialist/pool/<int:pk>/claim/", views.ClaimView.as_view(), name="pool-claim"),
+    path("dispatch/runs/", views.RunListCreateView.as_view(), name="run-list"),
+    path("dispatch/runs/<int:pk>/", views.RunDetailView.as_view(), name="run-detail"),
+]

@@ -1,0 +1,50 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TaskSource(models.TextChoices):
+    DEMAND = "demand", _("Retailer demand")
+    VISIT = "visit", _("Planned visit")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    OFFERED = "offered", _("In the open pool")
+    ASSIGNED = "assigned", _("Assigned")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Could not be done")
+
+
+# Work the dispatcher may still move; everything else stays where it is.
+MOVABLE = (TaskStatus.OPEN, TaskStatus.OFFERED, TaskStatus.ASSIGNED)
+# Work already promised by a specialist: pinned to them in every re-plan.
+PINNED = (TaskStatus.ACCEPTED,)
+ACTIVE = (*MOVABLE, *PINNED, TaskStatus.IN_PROGRESS)
+
+
+class DispatchMode(models.TextChoices):
+    COMMAND = "command", _("Command mode: the system assigns")
+    GRAB = "grab", _("Grab mode: specialists claim open tasks")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class RunTrigger(models.TextChoices):
+    MANUAL = "manual", _("Started by a manager")
+    SCHEDULE = "schedule", _("Scheduled")
+    REPLAN = "replan", _("Re-plan after a change")
+
+
+class ExceptionKind(models.TextChoices):
+    CANNOT_REACH = "cannot_reach", _("Cannot reach the shop")
+    SHOP_CLOSED = "shop_closed", _("Shop closed")
+    NEEDS_OTHER_SKILL = "needs_other_skill", _("Needs another skill")
+    OTHER = "other", _("Other")

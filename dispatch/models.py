@@ -1,0 +1,195 @@
+"""Service tasks, the runs that plan them, and what happened to each task in the field."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DispatchMode, ExceptionKind, RunStatus, RunTrigger, TaskSource, TaskStatus
+
+
+class DispatchRun(models.Model):
+    """One optimisation of one day for some districts: the job row the worker reports on."""
+
+    service_date = models.DateField(_("service date"), db_index=True)
+    districts = models.ManyToManyField("accounts.District", verbose_name=_("districts"),
+                                       related_name="dispatch_runs")
+    mode = models.CharField(_("mode"), max_length=10, choices=DispatchMode.choices,
+                            default=DispatchMode.COMMAND)
+    trigger = models.CharField(_("trigger"), max_length=10, choices=RunTrigger.choices,
+                               default=RunTrigger.MANUAL)
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices,
+                              default=RunStatus.QUEUED, db_index=True)
+    progress = models.FloatField(_("progress"), default=0.0)
+    seed = models.PositiveIntegerField(_("seed"), default=1)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dispatch run")
+        verbose_name_plural = _("dispatch runs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.service_date} ({self.status})"
+
+
+class DistrictSolve(models.Model):
+    """One district's share of a run, solved by its own Celery task and merged after."""
+
+    run = models.ForeignKey(DispatchRun, verbose_name=_("run"), on_delete=models.CASCADE,
+                            related_name="district_solves")
+    district = models.ForeignKey("accounts.District", verbose_name=_("district"),
+                                 on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices,
+                              default=RunStatus.QUEUED)
+    progress = models.FloatField(_("progress"), default=0.0)
+    plan = models.JSONField(_("plan"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    seconds = models.FloatField(_("seconds"), default=0.0)
+
+    class Meta:
+        verbose_name = _("district solve")
+        verbose_name_plural = _("district solves")
+        constraints = [models.UniqueConstraint(fields=["run", "district"],
+                                               name="one_solve_per_run_district")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} / {self.district_id}"
+
+
+class ServiceTask(models.Model):
+    """A piece of field work for one day: a retailer's demand or a planned visit."""
+
+    source = models.CharField(_("source"), max_length=8, choices=TaskSource.choices)
+    demand = models.OneToOneField("demands.Demand", verbose_name=_("demand"), null=True,
+                                  blank=True, on_delete=models.CASCADE,
+                                  related_name="service_task")
+    retailer = models.ForeignKey("accounts.Retailer", verbose_name=_("retailer"),
+                                 on_delete=models.CASCADE, related_name="service_tasks")
+    district = models.ForeignKey("accounts.District", verbose_name=_("district"),
+                                 on_delete=models.PROTECT, related_name="service_tasks")
+    title = models.CharField(_("title"), max_length=120)
+    service_date = models.DateField(_("service date"), db_index=True)
+    window_start = models.TimeField(_("window from"))
+    window_end = models.TimeField(_("window until"))
+    service_minutes = models.PositiveSmallIntegerField(
+        _("service minutes"), validators=[MinValueValidator(1), MaxValueValidator(600)])
+    priority = models.FloatField(_("priority weight"), default=50.0)
+    required_skills = models.JSONField(_("required skills"), default=list, blank=True,
+                                       help_text=_('For example [{"code": "training", '
+                                                   '"level": 2}].'))
+    mandatory = models.BooleanField(_("must be done today"), default=False)
+    checklist = models.JSONField(_("compliance checklist"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices,
+                              default=TaskStatus.OPEN, db_index=True)
+    mode = models.CharField(_("mode"), max_length=10, choices=DispatchMode.choices,
+                            default=DispatchMode.COMMAND)
+    specialist = models.ForeignKey("accounts.Specialist", verbose_name=_("specialist"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="service_tasks")
+    sequence = models.PositiveSmallIntegerField(_("order in the route"), null=True, blank=True)
+    planned_start = models.DateTimeField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
+    run = models.ForeignKey(DispatchRun, verbose_name=_("planned by run"), null=True,
+                            blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    explanation = models.JSONField(_("why this assignment"), default=dict, blank=True)
+    unserved_reason = models.CharField(_("why not planned"), max_length=255, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    check_in_lat = models.FloatField(_("check-in latitude"), null=True, blank=True)
+    check_in_lng = models.FloatField(_("check-in longitude"), null=True, blank=True)
+    check_in_distance_m = models.PositiveIntegerField(_("check-in distance (m)"), null=True,
+                                                      blank=True)
+    check_in_far = models.BooleanField(_("checked in far from the shop"), default=False)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    service_notes = models.TextField(_("service log"), blank=True)
+    checklist_confirmed = models.JSONField(_("confirmed checklist points"), default=list,
+                                           blank=True)
+    exception_kind = models.CharField(_("exception"), max_length=20,
+                                      choices=ExceptionKind.choices, blank=True)
+    exception_note = models.CharField(_("exception note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("service task")
+        verbose_name_plural = _("service tasks")
+        ordering = ["service_date", "specialist_id", "sequence", "id"]
+        indexes = [
+            models.Index(fields=["service_date", "district", "status"]),
+            models.Index(fields=["specialist", "service_date"]),
+        ]
+        constraints = [
+            # A shop gets at most one planned visit a day: generating twice adds nothing.
+            models.UniqueConstraint(fields=["retailer", "service_date"],
+                                    condition=models.Q(source="visit"),
+                                    name="one_planned_visit_per_shop_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} @ {self.retailer_id} {self.service_date}"
+
+
+class TaskPhoto(models.Model):
+    task = models.ForeignKey(ServiceTask, verbose_name=_("task"), on_delete=models.CASCADE,
+                             related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="task-photos/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task photo")
+        verbose_name_plural = _("task photos")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class TaskEvent(models.Model):
+    """What happened to a task, by whom: the audit trail and the specialist's change list."""
+
+    task = models.ForeignKey(ServiceTask, verbose_name=_("task"), on_delete=models.CASCADE,
+                             related_name="events")
+    action = models.CharField(_("action"), max_length=24)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True,
+                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("task event")
+        verbose_name_plural = _("task events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.action}"
+
+
+class SpecialistAbsence(models.Model):
+    """A specialist out for a day (sick, called away): their open work is re-planned."""
+
+    specialist = models.ForeignKey("accounts.Specialist", verbose_name=_("specialist"),
+                                   on_delete=models.CASCADE, related_name="absences")
+    day = models.DateField(_("day"))
+    reason = models.CharField(_("reason"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("specialist absence")
+        verbose_name_plural = _("specialist absences")
+        constraints = [models.UniqueConstraint(fields=["specialist", "day"],
+                                               name="one_absence_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.specialist_id} {self.day}"

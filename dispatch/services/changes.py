@@ -1,0 +1,135 @@
+"""Changes during the day that re-plan the rest of it: cancelled work, urgent work,
+a specialist dropping out. Work already started is never moved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifu.accounts.policies import is_admin, is_manager
+from zhifu.core.errors import DomainError, NotFound, PermissionDenied
+
+from ..choices import ACTIVE, MOVABLE, PINNED, TaskSource, TaskStatus
+from ..models import ServiceTask, SpecialistAbsence, TaskEvent
+from .field import replan_day
+
+# Terminal demand states: their tasks are withdrawn at the next plan.
+WITHDRAWN_DEMAND_STATES = ("cancelled", "rejected", "closed")
+
+
+def _managed_ids(actor) -> set[int] | None:
+    if is_admin(actor):
+        return None
+    if is_manager(actor):
+        return set(actor.managed_districts.values_list("id", flat=True))
+    raise PermissionDenied(_("Only managers change the day's plan."))
+
+
+def _replan_if_current(day: dt.date, district_ids: list[int], now: dt.datetime) -> None:
+    if day >= timezone.localdate(now):
+        replan_day(day=day, district_ids=district_ids,
+                   now=now if day == timezone.localdate(now) else None)
+
+
+def tasks_withdraw_cancelled(*, day: dt.date, district_ids: list[int]) -> int:
+    """Cancel tasks whose demand was cancelled, rejected or closed meanwhile."""
+    stale = list(ServiceTask.objects.filter(
+        service_date=day, district_id__in=district_ids, status__in=(*MOVABLE, *PINNED),
+        demand__status__in=WITHDRAWN_DEMAND_STATES))
+    for task in stale:
+        task.status, task.sequence = TaskStatus.CANCELLED, None
+        task.unserved_reason = _("The demand was withdrawn.")
+    ServiceTask.objects.bulk_update(stale, ["status", "sequence", "unserved_reason"])
+    TaskEvent.objects.bulk_create([TaskEvent(task=t, action="withdrawn") for t in stale])
+    return len(stale)
+
+
+def task_cancel(*, actor, task_id: int, reason: str, now: dt.datetime | None = None
+                ) -> ServiceTask:
+    now = now or timezone.now()
+    managed = _managed_ids(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason."), code="reason_required",
+                          fields={"reason": [_("This field is required.")]})
+    with transaction.atomic():
+        task = ServiceTask.objects.select_for_update().filter(pk=task_id).first()
+        if task is None or (managed is not None and task.district_id not in managed):
+            raise NotFound(_("This task does not exist."))
+        if task.status not in (*MOVABLE, *PINNED):
+            raise DomainError(_("Only work not yet started can be cancelled."),
+                              code="wrong_state", status_code=409)
+        task.status, task.unserved_reason = TaskStatus.CANCELLED, reason[:255]
+        task.save(update_fields=["status", "unserved_reason", "updated_at"])
+        TaskEvent.objects.create(task=task, action="cancelled", actor=actor,
+                                 data={"reason": reason})
+        _replan_if_current(task.service_date, [task.district_id], now)
+    return task
+
+
+def task_add_urgent(*, actor, retailer, title: str, service_minutes: int = 30,
+                    required_skills: list[dict] | None = None,
+                    now: dt.datetime | None = None) -> ServiceTask:
+    """Urgent work for today: mandatory, top priority, and the day is re-planned around it."""
+    now = now or timezone.now()
+    managed = _managed_ids(actor)
+    if managed is not None and retailer.district_id not in managed:
+        raise NotFound(_("This retailer does not exist."))
+    title = (title or "").strip()
+    if not title or len(title) > 120:
+        raise DomainError(_("Give the work a title of at most 120 characters."),
+                          code="bad_title", fields={"title": [_("Required, at most 120.")]})
+    if not 1 <= int(service_minutes) <= 600:
+        raise DomainError(_("Service minutes must be between 1 and 600."), code="bad_minutes",
+                          fields={"service_minutes": [_("Between 1 and 600.")]})
+    local = timezone.localtime(now)
+    with transaction.atomic():
+        task = ServiceTask.objects.create(
+            source=TaskSource.VISIT,
+            retailer=retailer, district_id=retailer.district_id, title=title,
+            service_date=local.date(), window_start=min(local.time(), dt.time(17, 0)),
+            window_end=dt.time(17, 30), service_minutes=int(service_minutes), priority=100.0,
+            required_skills=required_skills or [], mandatory=True)
+        TaskEvent.objects.create(task=task, action="urgent_added", actor=actor)
+        _replan_if_current(task.service_date, [task.district_id], now)
+    return task
+
+
+def specialist_drop_out(*, actor, specialist, day: dt.date, reason: str,
+                        now: dt.datetime | None = None) -> int:
+    """Take a specialist out of a day: their work not yet started goes back to the pool
+    and the day is re-planned. Returns how many tasks were freed."""
+    now = now or timezone.now()
+    managed = _managed_ids(actor)
+    if managed is not None and specialist.home_district_id not in managed:
+        raise NotFound(_("This specialist does not exist."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason."), code="reason_required",
+                          fields={"reason": [_("This field is required.")]})
+    with transaction.atomic():
+        SpecialistAbsence.objects.get_or_create(
+            specialist=specialist, day=day,
+            defaults={"reason": reason[:200], "recorded_by": actor})
+        freed = list(ServiceTask.objects.select_for_update().filter(
+            specialist=specialist, service_date=day, status__in=(*MOVABLE, *PINNED)))
+        for task in freed:
+            task.status, task.specialist, task.sequence = TaskStatus.OPEN, None, None
+            task.planned_start = task.planned_end = None
+            task.unserved_reason = _("Specialist absent: %(reason)s") % {"reason": reason[:100]}
+        ServiceTask.objects.bulk_update(freed, ["status", "specialist", "sequence",
+                                                "planned_start", "planned_end",
+                                                "unserved_reason"])
+        TaskEvent.objects.bulk_create([TaskEvent(task=t, action="freed", actor=actor,
+                                                 data={"absent": specialist.pk}) for t in freed])
+        districts = sorted({t.district_id for t in freed} | {specialist.home_district_id})
+        _replan_if_current(day, districts, now)
+    return len(freed)
+
+
+def active_task_count(*, specialist, day: dt.date) -> int:
+    return ServiceTask.objects.filter(specialist=specialist, service_date=day,
+                                      status__in=ACTIVE).count()

@@ -1,0 +1,377 @@
+"""What specialists and managers do to tasks during the day.
+
+Every action locks the task row, checks who may act and from which state, records
+a ``TaskEvent``, and moves the demand behind the task along its lifecycle so the
+retailer's timeline shows each step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifu.accounts.models import Specialist
+from zhifu.accounts.policies import is_admin, is_manager, is_specialist
+from zhifu.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+
+from .. import adapter
+from ..choices import MOVABLE, DispatchMode, ExceptionKind, RunTrigger, TaskStatus
+from ..models import ServiceTask, TaskEvent, TaskPhoto
+
+# A check-in further than this from the shop is flagged for the manager.
+CHECK_IN_FAR_METRES = getattr(settings, "DISPATCH_CHECK_IN_FAR_METRES", 500)
+NOTES_MAX = 4000
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+MAX_PHOTOS = 9
+
+
+def _haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    r = 6_371_000.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def _locked_task_for(user, task_id: int) -> ServiceTask:
+    """The task, locked, if this specialist may act on it; 404 otherwise."""
+    if not is_specialist(user):
+        raise PermissionDenied(_("Only specialists work on tasks."))
+    task = (ServiceTask.objects.select_for_update().filter(pk=task_id).first())
+    if task is None or task.specialist_id != user.specialist.pk:
+        raise NotFound(_("This task does not exist."))
+    return task
+
+
+def _event(task: ServiceTask, action: str, actor, **data) -> None:
+    TaskEvent.objects.create(task=task, action=action, actor=actor, data=data)
+
+
+def _wrong_state(task: ServiceTask) -> Conflict:
+    return Conflict(_("This cannot be done while the task is %(status)s.")
+                    % {"status": task.get_status_display()}, code="wrong_state")
+
+
+def demand_follow_task(*, task: ServiceTask, actor=None) -> None:
+    """Keep the demand behind a task in step with the plan (system actor by default)."""
+    if not task.demand_id:
+        return
+    from demands import services as demand_services
+    from demands.choices import DemandStatus
+    from demands.models import Demand
+
+    demand = Demand.objects.filter(pk=task.demand_id).only("id", "status").first()
+    if demand is None:
+        return
+    if task.specialist_id and task.status in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED) and (
+            demand.status in (DemandStatus.ACCEPTED, DemandStatus.SCHEDULED,
+                              DemandStatus.ESCALATED)):
+        demand_services.demand_schedule(
+            demand=demand, actor=actor,
+            specialist=Specialist.objects.get(pk=task.specialist_id),
+            planned_start=task.planned_start)
+
+
+def task_accept(*, user, task_id: int) -> ServiceTask:
+    with transaction.atomic():
+        task = _locked_task_for(user, task_id)
+        if task.status == TaskStatus.ACCEPTED:
+            return task  # a double tap changes nothing
+        if task.status != TaskStatus.ASSIGNED:
+            raise _wrong_state(task)
+        task.status, task.accepted_at = TaskStatus.ACCEPTED, timezone.now()
+        task.save(update_fields=["status", "accepted_at", "updated_at"])
+        _event(task, "accepted", user)
+    return task
+
+
+def task_start(*, user, task_id: int, latitude: float, longitude: float,
+               now: dt.datetime | None = None) -> ServiceTask:
+    """Check in at the shop; a position far from it is recorded and flagged."""
+    now = now or timezone.now()
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise DomainError(_("The position is not a valid coordinate."), code="bad_position",
+                          fields={"latitude": [_("Invalid.")], "longitude": [_("Invalid.")]})
+    with transaction.atomic():
+        task = _locked_task_for(user, task_id)
+        if task.status not in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED):
+            raise _wrong_state(task)
+        if task.service_date != timezone.localdate(now):
+            raise DomainError(_("This task is planned for %(day)s, not today.")
+                              % {"day": task.service_date}, code="not_today")
+        distance = _haversine_m(latitude, longitude, task.retailer.latitude,
+                                task.retailer.longitude)
+        task.status = TaskStatus.IN_PROGRESS
+        task.accepted_at = task.accepted_at or now
+        task.checked_in_at = now
+        task.check_in_lat, task.check_in_lng = latitude, longitude
+        task.check_in_distance_m = int(round(distance))
+        task.check_in_far = distance > CHECK_IN_FAR_METRES
+        task.save()
+        _event(task, "started", user, distance_m=task.check_in_distance_m,
+               far=task.check_in_far)
+        if task.demand_id:
+            from demands import services as demand_services
+
+            demand_services.demand_start(demand=task.demand, actor=user, now=now)
+    return task
+
+
+def _check_photos(photos) -> None:
+    if len(photos) > MAX_PHOTOS:
+        raise DomainError(_("At most %(n)s photos.") % {"n": MAX_PHOTOS}, code="too_many_photos",
+                          fields={"photos": [_("Too many photos.")]})
+    for photo in photos:
+        if photo.size > PHOTO_MAX_BYTES:
+            raise DomainError(_("A photo is larger than 8 MB."), code="photo_too_large",
+                              fields={"photos": [_("Too large.")]})
+        if getattr(photo, "content_type", "") not in PHOTO_TYPES:
+            raise DomainError(_("Photos must be JPEG, PNG or WebP."), code="photo_type",
+                              fields={"photos": [_("Wrong file type.")]})
+
+
+def task_complete(*, user, task_id: int, notes: str, checklist_confirmed: list[str],
+                  photos=(), now: dt.datetime | None = None) -> ServiceTask:
+    """Finish with a service log; every compliance point must be confirmed."""
+    now = now or timezone.now()
+    notes = (notes or "").strip()
+    if not notes:
+        raise DomainError(_("Write what was done."), code="notes_required",
+                          fields={"notes": [_("This field is required.")]})
+    if len(notes) > NOTES_MAX:
+        raise DomainError(_("The service log is too long (at most %(n)s characters).")
+                          % {"n": NOTES_MAX}, code="notes_too_long",
+                          fields={"notes": [_("Too long.")]})
+    photos = list(photos)
+    _check_photos(photos)
+    with transaction.atomic():
+        task = _locked_task_for(user, task_id)
+        if task.status != TaskStatus.IN_PROGRESS:
+            raise _wrong_state(task)
+        confirmed = [point for point in checklist_confirmed if point]
+        unknown = [p for p in confirmed if p not in task.checklist]
+        missing = [p for p in task.checklist if p not in confirmed]
+        if unknown or missing:
+            raise DomainError(
+                _("Confirm every compliance point: %(points)s")
+                % {"points": "、".join(missing) or "—"}, code="checklist_incomplete",
+                fields={"checklist_confirmed": [_("Unknown point: %(p)s") % {"p": p}
+                                                for p in unknown] or [_("Incomplete.")]})
+        task.status, task.completed_at = TaskStatus.DONE, now
+        task.service_notes, task.checklist_confirmed = notes, confirmed
+        task.save(update_fields=["status", "completed_at", "service_notes",
+                                 "checklist_confirmed", "updated_at"])
+        for photo in photos:
+            TaskPhoto.objects.create(task=task, image=photo)
+        _event(task, "completed", user, photos=len(photos))
+        if task.demand_id:
+            from demands import services as demand_services
+
+            for point in confirmed:
+                if point not in (task.demand.checklist_confirmed or []):
+                    demand_services.demand_confirm_checklist(demand=task.demand, actor=user,
+                                                             point=point, now=now)
+            demand_services.demand_complete(demand=task.demand, actor=user,
+                                            reason=notes[:200], now=now)
+    return task
+
+
+def task_report_exception(*, user, task_id: int, kind: str, note: str = "",
+                          now: dt.datetime | None = None) -> ServiceTask:
+    """The specialist cannot do the task: it goes back to the pool and the day is
+    re-planned; a demand behind it is escalated so a manager sees it."""
+    now = now or timezone.now()
+    if kind not in ExceptionKind.values:
+        raise DomainError(_("Unknown exception kind."), code="bad_kind",
+                          fields={"kind": [_("Choose one of the listed kinds.")]})
+    note = (note or "").strip()
+    if kind == ExceptionKind.OTHER and not note:
+        raise DomainError(_("Say what happened."), code="note_required",
+                          fields={"note": [_("This field is required.")]})
+    if len(note) > 500:
+        raise DomainError(_("The note is too long (at most 500 characters)."),
+                          code="note_too_long", fields={"note": [_("Too long.")]})
+    with transaction.atomic():
+        task = _locked_task_for(user, task_id)
+        if task.status not in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS):
+            raise _wrong_state(task)
+        previous = task.specialist_id
+        task.status = TaskStatus.OPEN
+        task.specialist, task.sequence = None, None
+        task.planned_start = task.planned_end = None
+        task.exception_kind, task.exception_note = kind, note
+        task.unserved_reason = ExceptionKind(kind).label
+        task.save()
+        _event(task, "exception", user, kind=kind, note=note, specialist=previous)
+        if task.demand_id:
+            from demands import services as demand_services
+            from demands.choices import DemandStatus
+
+            if task.demand.status != DemandStatus.ESCALATED:
+                demand_services.demand_escalate(
+                    demand=task.demand, actor=user, now=now,
+                    reason=f"{ExceptionKind(kind).label}: {note}".strip(": ")[:200])
+        if task.service_date == timezone.localdate(now):
+            replan_day(day=task.service_date, district_ids=[task.district_id], now=now)
+    return task
+
+
+def replan_day(*, day: dt.date, district_ids: list[int], seconds: float = 5.0,
+               now: dt.datetime | None = None) -> None:
+    """Re-plan the rest of the day (started work stays where it is)."""
+    from .runs import run_start
+
+    run_start(actor=None, day=day, district_ids=district_ids, seconds=seconds,
+              trigger=RunTrigger.REPLAN, now=now)
+
+
+def specialist_may_serve(*, specialist: Specialist, task: ServiceTask,
+                         allow_cross_district: bool = False) -> str | None:
+    """``None`` when eligible by skills and radius; otherwise the reason, in words."""
+    levels = {x.skill.code: x.level for x in specialist.skill_levels.all()}
+    for need in task.required_skills:
+        if levels.get(need["code"], 0) < int(need.get("level", 1)):
+            return _("needs skill %(skill)s level %(level)s") % {
+                "skill": need["code"], "level": need.get("level", 1)}
+    if not allow_cross_district:
+        km = _haversine_m(specialist.base_lat, specialist.base_lng, task.retailer.latitude,
+                          task.retailer.longitude) / 1000
+        if km > specialist.service_radius_km:
+            return _("%(km).1f km away, outside the %(radius)s km service radius") % {
+                "km": km, "radius": specialist.service_radius_km}
+    return None
+
+
+def _day_route(specialist: Specialist, day: dt.date, exclude: int) -> list[ServiceTask]:
+    return list(ServiceTask.objects.filter(
+        specialist=specialist, service_date=day,
+        status__in=(TaskStatus.ASSIGNED, TaskStatus.ACCEPTED),
+    ).exclude(pk=exclude).select_related("retailer", "district")
+        .order_by("planned_start", "sequence", "id"))
+
+
+def _place(task: ServiceTask, specialist: Specialist, route: list[ServiceTask],
+           status: str, run_mode: str) -> None:
+    """Give ``task`` to ``specialist`` in ``route`` order with fresh planned times."""
+    times = _route_times(specialist, task.service_date, route)
+    for position, (item, (start, end)) in enumerate(zip(route, times, strict=True), start=1):
+        item.sequence = position
+        item.planned_start = adapter.local_datetime(task.service_date, start)
+        item.planned_end = adapter.local_datetime(task.service_date, end)
+        if item.pk == task.pk:
+            item.specialist, item.status, item.mode = specialist, status, run_mode
+            item.unserved_reason = ""
+    ServiceTask.objects.bulk_update(route, ["sequence", "planned_start", "planned_end",
+                                            "specialist", "status", "mode",
+                                            "unserved_reason"])
+
+
+def _route_times(specialist: Specialist, day: dt.date,
+                 route: list[ServiceTask]) -> list[tuple[float, float]]:
+    clock = adapter.minutes_of(specialist.shift_start)
+    here = (specialist.base_lat, specialist.base_lng)
+    times = []
+    for item in route:
+        there = (item.retailer.latitude, item.retailer.longitude)
+        clock += adapter.travel_minutes(here, there)
+        clock = max(clock, adapter.minutes_of(item.window_start))
+        times.append((clock, clock + item.service_minutes))
+        clock += item.service_minutes
+        here = there
+    return times
+
+
+def task_claim(*, user, task_id: int) -> ServiceTask:
+    """Grab mode: the first valid claim wins; later claims get a clear 409."""
+    if not is_specialist(user):
+        raise PermissionDenied(_("Only specialists claim tasks."))
+    specialist = (Specialist.objects.prefetch_related("skill_levels__skill")
+                  .get(pk=user.specialist.pk))
+    with transaction.atomic():
+        task = (ServiceTask.objects.select_for_update().select_related("retailer", "district")
+                .filter(pk=task_id).first())
+        if task is None or task.mode != DispatchMode.GRAB:
+            raise NotFound(_("This task does not exist."))
+        if task.status != TaskStatus.OFFERED:
+            raise Conflict(_("Someone else has already taken this task."), code="already_taken")
+        reason = specialist_may_serve(specialist=specialist, task=task)
+        if reason:
+            raise DomainError(_("You cannot take this task: %(reason)s") % {"reason": reason},
+                              code="not_eligible", status_code=403)
+        route = _day_route(specialist, task.service_date, exclude=task.pk)
+        placed, violations = adapter.check_assignment(task=task, specialist=specialist,
+                                                      day=task.service_date, route=route)
+        if placed is None:
+            raise DomainError(_("It does not fit your day: %(why)s")
+                              % {"why": "; ".join(violations[:3])}, code="does_not_fit")
+        _place(task, specialist, placed, TaskStatus.ACCEPTED, DispatchMode.GRAB)
+        ServiceTask.objects.filter(pk=task.pk).update(accepted_at=timezone.now())
+        _event(task, "claimed", user)
+        task.refresh_from_db()
+        demand_follow_task(task=task)
+    return task
+
+
+def task_reassign(*, actor, task_id: int, specialist_id: int | None,
+                  allow_cross_district: bool = False) -> ServiceTask:
+    """A manager moves a task by hand, checked against the same constraints as a run."""
+    if not (is_manager(actor) or is_admin(actor)):
+        raise PermissionDenied(_("Only managers move tasks."))
+    managed = None if is_admin(actor) else set(actor.managed_districts.values_list("id",
+                                                                                   flat=True))
+    with transaction.atomic():
+        task = (ServiceTask.objects.select_for_update().select_related("retailer", "district")
+                .filter(pk=task_id).first())
+        if task is None or (managed is not None and task.district_id not in managed):
+            raise NotFound(_("This task does not exist."))
+        if task.status not in (*MOVABLE, TaskStatus.ACCEPTED):
+            raise _wrong_state(task)
+        previous = task.specialist_id
+        if specialist_id is None:
+            task.status, task.specialist, task.sequence = TaskStatus.OPEN, None, None
+            task.planned_start = task.planned_end = None
+            task.save()
+        else:
+            specialist = (Specialist.objects.prefetch_related("skill_levels__skill")
+                          .select_related("home_district").filter(pk=specialist_id,
+                                                                  active=True).first())
+            if specialist is None or (managed is not None
+                                      and specialist.home_district_id not in managed):
+                raise DomainError(_("Choose an active specialist from your districts."),
+                                  code="bad_specialist",
+                                  fields={"specialist": [_("Not available.")]})
+            reason = specialist_may_serve(specialist=specialist, task=task,
+                                          allow_cross_district=allow_cross_district)
+            if reason:
+                raise DomainError(_("This specialist cannot take the task: %(reason)s")
+                                  % {"reason": reason}, code="not_eligible")
+            route = _day_route(specialist, task.service_date, exclude=task.pk)
+            placed, violations = adapter.check_assignment(
+                task=task, specialist=specialist, day=task.service_date, route=route,
+                allow_cross_district=allow_cross_district)
+            if placed is None:
+                raise DomainError(_("It does not fit this specialist's day: %(why)s")
+                                  % {"why": "; ".join(violations[:3])}, code="does_not_fit")
+            _place(task, specialist, placed, TaskStatus.ASSIGNED, DispatchMode.COMMAND)
+            task.refresh_from_db()
+        _event(task, "reassigned", actor, previous=previous, specialist=specialist_id)
+        demand_follow_task(task=task)
+    _notify_move(task, previous)
+    return task
+
+
+def _notify_move(task: ServiceTask, previous: int | None) -> None:
+    from zhifu.notifications.services import notify
+
+    users = list(Specialist.objects.filter(pk__in=[p for p in (previous, task.specialist_id)
+                                                   if p]).select_related("user"))
+    if users:
+        notify(recipients=[s.user for s in users], kind="dispatch_changed",
+               title=_("A task on %(day)s was moved") % {"day": task.service_date},
+               body=task.title)

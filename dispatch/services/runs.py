@@ -1,0 +1,340 @@
+"""Dispatch runs: start, solve each district, merge, apply.
+
+A run is a job row. Its Celery task is queued on commit and safe to deliver
+twice: claiming happens under a row lock, and a run already finished (or still
+alive under another worker's lease) is left alone. A worker that dies mid-run
+leaves nothing half-written: plans are applied to tasks in one transaction at
+the merge, and the redelivered message (acks late) finds the lease expired and
+solves again, up to ``MAX_ATTEMPTS``; after that the run fails with its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifu.accounts.models import District, Specialist
+from zhifu.accounts.policies import is_admin, is_manager
+from zhifu.core.errors import DomainError, PermissionDenied
+
+from .. import adapter
+from ..choices import MOVABLE, PINNED, DispatchMode, RunStatus, RunTrigger, TaskStatus
+from ..models import DispatchRun, DistrictSolve, ServiceTask, TaskEvent
+from .changes import tasks_withdraw_cancelled
+from .generation import tasks_generate
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+MAX_SECONDS = 600
+# A queued run whose message never reached a worker (broker lost it) is re-sent after this.
+QUEUED_GRACE_SECONDS = 300
+
+
+def _lease_seconds(run: DispatchRun) -> float:
+    """How long a live worker may hold a run: every district solved one after another,
+    plus a margin for loading and writing."""
+    per_district = float(run.params.get("seconds", 20))
+    districts = max(1, run.district_solves.count())
+    return per_district * districts + settings.DISPATCH_LEASE_MARGIN_SECONDS
+
+
+def _lease_expired(run: DispatchRun) -> bool:
+    if run.started_at is None:
+        return True
+    return timezone.now() - run.started_at > dt.timedelta(seconds=_lease_seconds(run))
+
+
+def run_start(*, actor, day: dt.date, district_ids: list[int] | None = None,
+              mode: str = DispatchMode.COMMAND, seconds: float = 20.0, seed: int = 1,
+              allow_cross_district: bool = False, trigger: str = RunTrigger.MANUAL,
+              now: dt.datetime | None = None) -> DispatchRun:
+    """Plan ``day`` for the districts (default: all the actor manages). ``actor=None`` is the
+    system (schedules, re-plans)."""
+    now = now or timezone.now()
+    if actor is not None and not (is_manager(actor) or is_admin(actor)):
+        raise PermissionDenied(_("Only managers start dispatch runs."))
+    allowed = District.objects.all()
+    if actor is not None and is_manager(actor):
+        allowed = actor.managed_districts.all()
+    allowed_ids = set(allowed.values_list("id", flat=True))
+    wanted = set(district_ids) if district_ids else allowed_ids
+    if not wanted:
+        raise DomainError(_("Choose at least one district."), code="no_districts",
+                          fields={"districts": [_("Choose at least one district.")]})
+    if wanted - allowed_ids:
+        raise PermissionDenied(_("You may only plan the districts you manage."))
+    if day < timezone.localdate(now):
+        raise DomainError(_("A day in the past cannot be planned."), code="day_in_past",
+                          fields={"date": [_("A day in the past cannot be planned.")]})
+    if not 1 <= float(seconds) <= MAX_SECONDS:
+        raise DomainError(_("The time limit must be between 1 and 600 seconds."),
+                          code="bad_seconds", fields={"seconds": [_("Between 1 and 600.")]})
+    if mode not in DispatchMode.values:
+        raise DomainError(_("Unknown dispatch mode."), code="bad_mode",
+                          fields={"mode": [_("Unknown dispatch mode.")]})
+    with transaction.atomic():
+        run = DispatchRun.objects.create(
+            service_date=day, mode=mode, trigger=trigger, seed=int(seed), requested_by=actor,
+            params={"seconds": float(seconds), "allow_cross_district": bool(allow_cross_district),
+                    # A re-plan keeps the day's finished and started work where it is,
+                    # as of this moment.
+                    **({"as_of": now.isoformat()} if trigger == RunTrigger.REPLAN else {})},
+        )
+        run.districts.set(sorted(wanted))
+        DistrictSolve.objects.bulk_create(
+            [DistrictSolve(run=run, district_id=d) for d in sorted(wanted)])
+        from ..tasks import execute_run
+
+        transaction.on_commit(lambda: execute_run.delay(run.pk))
+    return run
+
+
+def run_claim(*, run_id: int) -> DispatchRun | None:
+    """Take a run for this worker, or ``None`` when there is nothing to do (a redelivery)."""
+    with transaction.atomic():
+        run = DispatchRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+            return None
+        if run.status == RunStatus.RUNNING and not _lease_expired(run):
+            return None  # alive under another worker
+        if run.attempts >= MAX_ATTEMPTS:
+            run.status = RunStatus.FAILED
+            run.error = _("Gave up after %(n)s attempts; the last worker stopped mid-run.") % {
+                "n": run.attempts}
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "error", "finished_at"])
+            return None
+        run.status = RunStatus.RUNNING
+        run.attempts += 1
+        run.started_at = timezone.now()
+        run.save(update_fields=["status", "attempts", "started_at"])
+        # A retried run solves every district again from scratch.
+        run.district_solves.update(status=RunStatus.QUEUED, plan={}, error="", progress=0.0)
+    district_ids = list(run.districts.values_list("id", flat=True))
+    tasks_generate(day=run.service_date, district_ids=district_ids)
+    tasks_withdraw_cancelled(day=run.service_date, district_ids=district_ids)
+    return run
+
+
+def _plannable(run: DispatchRun, district_id: int) -> list[ServiceTask]:
+    statuses = (*MOVABLE, *PINNED)
+    return list(ServiceTask.objects.filter(
+        service_date=run.service_date, district_id=district_id, status__in=statuses,
+    ).select_related("retailer", "district").order_by("id"))
+
+
+def _district_specialists(district_id: int, day: dt.date) -> list[Specialist]:
+    return list(Specialist.objects.filter(active=True, home_district_id=district_id)
+                .exclude(absences__day=day)
+                .select_related("home_district").prefetch_related("skill_levels__skill")
+                .order_by("id"))
+
+
+def district_solve(*, solve_id: int) -> None:
+    """Solve one district of a run and store its plan; merge when it is the last one."""
+    with transaction.atomic():
+        solve = (DistrictSolve.objects.select_for_update().select_related("run")
+                 .filter(pk=solve_id).first())
+        if solve is None or solve.status != RunStatus.QUEUED:
+            return
+        if solve.run.status != RunStatus.RUNNING:
+            return
+        solve.status = RunStatus.RUNNING
+        solve.save(update_fields=["status"])
+    run = solve.run
+    started = time.monotonic()
+    try:
+        if run.mode == DispatchMode.GRAB:
+            plan = {"grab": True}
+        else:
+            plan = _solve_command(run, solve)
+    except Exception as exc:  # noqa: BLE001 - recorded on the run, never half-applied
+        logger.exception("district solve %s failed", solve_id)
+        DistrictSolve.objects.filter(pk=solve_id).update(status=RunStatus.FAILED,
+                                                         error=str(exc)[:2000])
+    else:
+        DistrictSolve.objects.filter(pk=solve_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.SUCCEEDED, plan=plan, progress=1.0,
+            seconds=time.monotonic() - started)
+    run_merge_if_complete(run_id=run.pk)
+
+
+def _solve_command(run: DispatchRun, solve: DistrictSolve) -> dict:
+    tasks = _plannable(run, solve.district_id)
+    specialists = _district_specialists(solve.district_id, run.service_date)
+    if not tasks:
+        return {"routes": [], "unserved": [], "explanations": {}, "feasible": True}
+    if not specialists:
+        return {"routes": [], "explanations": {}, "feasible": True, "unserved": [
+            {"task": str(t.pk), "reason": _("no specialist works in this district"),
+             "mandatory": t.mandatory, "priority": t.priority} for t in tasks]}
+    as_of = run.params.get("as_of")
+    now = dt.datetime.fromisoformat(as_of) if as_of else None
+    problem = adapter.build_problem(tasks=tasks, specialists=specialists, day=run.service_date,
+                                    now=now, name=f"run{run.pk}-{solve.district_id}")
+    last = [0.0]
+
+    def on_progress(fraction: float) -> None:
+        # At most a write a second: progress is for people, not a hot path.
+        if time.monotonic() - last[0] > 1.0:
+            last[0] = time.monotonic()
+            DistrictSolve.objects.filter(pk=solve.pk).update(progress=fraction)
+
+    return adapter.solve_plan(problem=problem, seconds=float(run.params.get("seconds", 20)),
+                              seed=run.seed, options=run.params, on_progress=on_progress)
+
+
+def run_merge_if_complete(*, run_id: int) -> None:
+    """When every district is solved, apply all plans in one transaction."""
+    with transaction.atomic():
+        run = DispatchRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != RunStatus.RUNNING:
+            return
+        solves = list(run.district_solves.all())
+        done = [s for s in solves if s.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)]
+        run.progress = round(len(done) / max(1, len(solves)), 3)
+        if len(done) < len(solves):
+            run.save(update_fields=["progress"])
+            return
+        failed = [s for s in solves if s.status == RunStatus.FAILED]
+        if failed:
+            run.status = RunStatus.FAILED
+            run.error = "; ".join(f"{s.district_id}: {s.error}" for s in failed)[:4000]
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "error", "progress", "finished_at"])
+            return
+        summary = _apply(run, solves)
+        run.status = RunStatus.SUCCEEDED
+        run.result = summary
+        run.progress = 1.0
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "result", "progress", "finished_at"])
+    _notify_changes(run)
+
+
+def _apply(run: DispatchRun, solves: list[DistrictSolve]) -> dict:
+    """Write the merged plan onto the tasks (inside the merge transaction)."""
+    from ..services.field import demand_follow_task
+
+    summary = {"served": 0, "unserved": 0, "tasks": 0, "travel_minutes": 0.0,
+               "served_priority": 0.0, "unserved_priority": 0.0, "districts": {}}
+    changed: dict[int, set[int]] = {}
+    for solve in solves:
+        district_tasks = {str(t.pk): t for t in _plannable(run, solve.district_id)}
+        plan = solve.plan
+        if plan.get("grab"):
+            movable = [t for t in district_tasks.values() if t.status in MOVABLE]
+            for task in movable:
+                task.status, task.mode, task.run = TaskStatus.OFFERED, DispatchMode.GRAB, run
+                task.specialist, task.sequence = None, None
+                task.planned_start = task.planned_end = None
+            ServiceTask.objects.bulk_update(movable, ["status", "mode", "run", "specialist",
+                                                      "sequence", "planned_start",
+                                                      "planned_end"])
+            summary["districts"][str(solve.district_id)] = {"offered": len(movable)}
+            summary["tasks"] += len(district_tasks)
+            continue
+        updates = []
+        explanations = plan.get("explanations", {})
+        for route in plan.get("routes", []):
+            specialist_id = int(route["specialist"])
+            for position, visit in enumerate(route["visits"], start=1):
+                task = district_tasks.get(visit["task"])
+                if task is None:
+                    continue
+                if task.specialist_id != specialist_id:
+                    changed.setdefault(specialist_id, set()).add(task.pk)
+                    if task.specialist_id:
+                        changed.setdefault(task.specialist_id, set()).add(task.pk)
+                task.specialist_id = specialist_id
+                task.sequence = position
+                task.planned_start = adapter.local_datetime(run.service_date, visit["start"])
+                task.planned_end = adapter.local_datetime(run.service_date, visit["end"])
+                if task.status in MOVABLE:
+                    task.status = TaskStatus.ASSIGNED
+                task.mode, task.run = DispatchMode.COMMAND, run
+                task.explanation = explanations.get(visit["task"], {})
+                task.unserved_reason = ""
+                updates.append(task)
+                summary["served"] += 1
+                summary["served_priority"] += task.priority
+            summary["travel_minutes"] += float(route.get("travel", 0.0))
+        for item in plan.get("unserved", []):
+            task = district_tasks.get(item["task"])
+            if task is None:
+                continue
+            if task.specialist_id:
+                changed.setdefault(task.specialist_id, set()).add(task.pk)
+            task.status = TaskStatus.OPEN
+            task.specialist, task.sequence = None, None
+            task.planned_start = task.planned_end = None
+            task.unserved_reason = str(item.get("reason", ""))[:255]
+            task.explanation = explanations.get(item["task"], {})
+            task.run = run
+            updates.append(task)
+            summary["unserved"] += 1
+            summary["unserved_priority"] += task.priority
+        ServiceTask.objects.bulk_update(updates, [
+            "specialist", "sequence", "planned_start", "planned_end", "status", "mode", "run",
+            "explanation", "unserved_reason"], batch_size=1000)
+        for task in updates:
+            if task.demand_id:
+                demand_follow_task(task=task)
+        summary["tasks"] += len(district_tasks)
+        summary["districts"][str(solve.district_id)] = {
+            "served": sum(len(r["visits"]) for r in plan.get("routes", [])),
+            "unserved": len(plan.get("unserved", [])), "seconds": round(solve.seconds, 2),
+            "feasible": plan.get("feasible", True),
+        }
+    summary["travel_minutes"] = round(summary["travel_minutes"], 1)
+    summary["changed"] = {str(k): sorted(v) for k, v in changed.items()}
+    TaskEvent.objects.bulk_create([
+        TaskEvent(task_id=task_id, action="planned", data={"run": run.pk})
+        for ids in changed.values() for task_id in ids])
+    return summary
+
+
+def _notify_changes(run: DispatchRun) -> None:
+    """Tell each specialist whose day changed (only on re-plans and manual runs)."""
+    changed = run.result.get("changed", {})
+    if not changed:
+        return
+    try:
+        from zhifu.notifications.services import notify
+    except ImportError:  # pragma: no cover - notifications app not installed
+        return
+    specialists = Specialist.objects.filter(pk__in=[int(k) for k in changed]).select_related(
+        "user")
+    for specialist in specialists:
+        count = len(changed[str(specialist.pk)])
+        notify(recipients=[specialist.user], kind="dispatch_changed",
+               title=_("Your plan for %(day)s changed") % {"day": run.service_date},
+               body=_("%(n)s of your tasks were added, moved or removed.") % {"n": count},
+               link="")
+
+
+def runs_recover() -> list[int]:
+    """Re-send runs a dead worker left behind (lease expired) or a lost message never
+    started. Beat calls this every minute; ``run_claim`` decides what is really due."""
+    from ..tasks import execute_run
+
+    now = timezone.now()
+    due = []
+    for run in DispatchRun.objects.filter(status=RunStatus.RUNNING):
+        if _lease_expired(run):
+            due.append(run.pk)
+    due += list(DispatchRun.objects.filter(
+        status=RunStatus.QUEUED,
+        created_at__lt=now - dt.timedelta(seconds=QUEUED_GRACE_SECONDS)).values_list("pk",
+                                                                                   flat=True))
+    for run_id in due:
+        logger.warning("re-sending dispatch run %s", run_id)
+        execute_run.delay(run_id)
+    return due

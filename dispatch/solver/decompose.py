@@ -1,0 +1,196 @@
+"""City scale: split by district (and k-means inside big districts), solve parts in parallel.
+
+A 3,000-task GA in pure Python is too slow for a 60 s budget, and the
+districts are nearly independent anyway (radius limits keep specialists
+local). Each part is a ``Problem.subset`` solved by the normal GA with a
+share of the budget; parts run on ``params.workers`` processes. If
+cross-district help is allowed, unserved tasks are then offered to every
+eligible specialist by cheapest feasible insertion.
+"""
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import time
+from typing import Sequence
+
+import numpy as np
+
+from .eligibility import compute_eligibility
+from .params import Params
+from .problem import Problem
+from .stop import MaxSeconds, StopCriterion
+
+PART_SIZE = 250
+
+
+def _kmeans(pts: np.ndarray, k: int, iters: int = 25) -> np.ndarray:
+    """Deterministic k-means (farthest-point init); returns labels."""
+    c = [pts[0]]
+    for _ in range(1, k):
+        d = np.min([((pts - x) ** 2).sum(axis=1) for x in c], axis=0)
+        c.append(pts[int(np.argmax(d))])
+    C = np.array(c)
+    lab = np.zeros(len(pts), dtype=int)
+    for _ in range(iters):
+        lab = np.argmin(((pts[:, None, :] - C[None, :, :]) ** 2).sum(axis=2), axis=1)
+        for j in range(k):
+            if (lab == j).any():
+                C[j] = pts[lab == j].mean(axis=0)
+    return lab
+
+
+def partition(problem: Problem, part_size: int = PART_SIZE) -> list:
+    """List of (task ids, specialist ids). Pinned tasks follow their specialist."""
+    n = problem.n_tasks
+    specs = problem.specialists
+    groups: dict = {}
+    for t in problem.tasks:
+        groups.setdefault(t.district, []).append(t)
+    sgroups: dict = {}
+    for s in specs:
+        sgroups.setdefault(s.district, []).append(s)
+    parts = []
+    for d in sorted(groups, key=lambda x: (x is None, str(x))):
+        tasks = groups[d]
+        ss = list(sgroups.get(d, []))
+        if not ss:
+            ss = list(specs) if len(groups) == 1 else []
+        k = max(1, min(len(ss), math.ceil(len(tasks) / part_size)))
+        if k == 1 or any(t.location is None for t in tasks) or any(s.start is None for s in ss):
+            parts.append(([t.id for t in tasks if t.pinned_to is None], [s.id for s in ss]))
+            continue
+        pts = np.array([t.location for t in tasks])
+        lab = _kmeans(pts, k)
+        C = np.array([pts[lab == j].mean(axis=0) if (lab == j).any() else pts[0] for j in range(k)])
+        sizes = np.bincount(lab, minlength=k).astype(float)
+        quota = np.maximum(1, np.floor(len(ss) * sizes / sizes.sum())).astype(int)
+        while quota.sum() < len(ss):
+            quota[int(np.argmax(sizes / quota))] += 1
+        while quota.sum() > len(ss):
+            quota[int(np.argmax(quota))] -= 1
+        sp = np.array([s.start for s in ss])
+        dist = ((sp[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
+        assign = [[] for _ in range(k)]
+        for si in np.argsort(dist.min(axis=1), kind="stable"):
+            for j in np.argsort(dist[si], kind="stable"):
+                if len(assign[j]) < quota[j]:
+                    assign[j].append(ss[si].id)
+                    break
+        for j in range(k):
+            parts.append(([tasks[i].id for i in np.nonzero(lab == j)[0] if tasks[i].pinned_to is None], assign[j]))
+    # pinned tasks go with their specialist
+    where = {sid: pi for pi, (_, sids) in enumerate(parts) for sid in sids}
+    for t in problem.tasks:
+        if t.pinned_to is not None:
+            parts[where[t.pinned_to]][0].append(t.id)
+    return [(tids, sids) for tids, sids in parts if sids or tids]
+
+
+def _solve_part(args):
+    from .api import solve
+    sub, stop, seed, params = args
+    if not sub.specialists:
+        return None
+    r = solve(sub, stop=stop, seed=seed, params=params)
+    return [list(rr.task_ids) for rr in r.routes], r.stats.get("generations", 0)
+
+
+def solve_decomposed(problem: Problem, *, stop: StopCriterion, seed: int, params: Params,
+                     callbacks: Sequence = (), t0: float | None = None):
+    from .api import finalize
+    t0 = time.monotonic() if t0 is None else t0
+    parts = partition(problem)
+    limit = stop.time_limit()
+    W = max(1, params.workers)
+    rounds = math.ceil(len(parts) / W)
+    sub_params = params.replace(workers=1, decompose_above=10 ** 9, population_size=min(params.population_size, 8),
+                                generation_size=min(params.generation_size, 8))
+    jobs = []
+    for pi, (tids, sids) in enumerate(parts):
+        if not sids:
+            continue
+        sub = problem.subset(tids, sids, name=f"{problem.name}#{pi}")
+        if math.isfinite(limit):
+            budget = max(0.5, (limit * 0.85 - (time.monotonic() - t0)) / rounds)
+            s = MaxSeconds(budget)
+            if not math.isinf(stop.generation_limit()):
+                s = s | stop
+        else:
+            s = stop
+        jobs.append((sub, s, seed + pi, sub_params))
+    if W > 1 and len(jobs) > 1:
+        with mp.get_context("fork").Pool(W) as pool:
+            outs = pool.map(_solve_part, jobs, chunksize=1)
+    else:
+        outs = [_solve_part(j) for j in jobs]
+    tix = problem.task_index()
+    six = problem.specialist_index()
+    routes = [[] for _ in range(problem.n_specialists)]
+    gens = 0
+    for (sub, _, _, _), out in zip(jobs, outs):
+        if out is None:
+            continue
+        rts, g = out
+        gens += g
+        for s, r in zip(sub.specialists, rts):
+            routes[six[s.id]] = [tix[t] for t in r]
+    elig = compute_eligibility(problem, params)
+    if params.allow_cross_district:
+        _insert_leftovers(problem, params, elig, routes)
+    served = {i for r in routes for i in r}
+    unserved = [i for i in range(problem.n_tasks) if i not in served]
+    el = time.monotonic() - t0
+    stats = {"seed": seed, "method": "ga-decomposed", "parts": len(jobs), "generations": gens,
+             "elapsed": round(el, 3), "history": []}
+    res = finalize(problem, params, routes, unserved, stats, elig)
+    for cb in callbacks:
+        cb(gens, res.cost.total, time.monotonic() - t0)
+    return res
+
+
+def _feasible_insert_cost(problem, k, r, i, pos):
+    """Exact check of inserting task i at position pos of route r of specialist k (O(len))."""
+    T = problem.travel
+    n, m = problem.n_tasks, problem.n_specialists
+    s = problem.specialists[k]
+    seq = r[:pos] + [i] + r[pos:]
+    t, prev, load, travel = s.shift_start, n + k, 0.0, 0.0
+    for j in seq:
+        tk = problem.tasks[j]
+        travel += T[prev, j]
+        a = max(t + T[prev, j], tk.tw_start)
+        if not tk.soft_window and a > tk.tw_end + 1e-9:
+            return None
+        t = a + tk.service
+        load += tk.demand
+        prev = j
+    travel += T[prev, n + m + k]
+    if t + T[prev, n + m + k] > s.shift_end + 1e-9 or load > s.capacity + 1e-9:
+        return None
+    return travel
+
+
+def _insert_leftovers(problem, params, elig, routes, max_specs: int = 8):
+    T = problem.travel
+    n = problem.n_tasks
+    served = {i for r in routes for i in r}
+    left = sorted((i for i in range(n) if i not in served and elig.allowed[:, i].any()),
+                  key=lambda i: -problem.tasks[i].priority)
+    for i in left:
+        ks = np.nonzero(elig.allowed[:, i])[0]
+        ks = sorted(ks, key=lambda k: T[n + k, i])[:max_specs]
+        best = None
+        for k in ks:
+            r = routes[k]
+            base = _feasible_insert_cost(problem, k, r, -1, 0) if False else None
+            cur = sum(T[a, b] for a, b in zip([n + k] + r, r + [n + problem.n_specialists + k]))
+            for pos in range(len(r) + 1):
+                c = _feasible_insert_cost(problem, k, r, i, pos)
+                if c is not None:
+                    d = params.travel_weight * (c - cur) + (params.cross_district_weight if elig.cross[k, i] else 0)
+                    if best is None or d < best[0]:
+                        best = (d, k, pos)
+        t = problem.tasks[i]
+        if best is not None and (t.mandatory or best[0] < params.unserved_weight * t.priority):
+            routes[best[1]].insert(best[2], i)

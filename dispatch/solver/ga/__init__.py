@@ -1,0 +1,1 @@
+"""Hybrid genetic search: DEAP population + local-search education + exact B&B."""

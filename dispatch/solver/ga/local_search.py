@@ -1,0 +1,449 @@
+"""Education: granular local search with O(1) move evaluation.
+
+Moves (inter-route): relocate u after/before v, or-opt (u and its
+successor), swap u<->v, 2-opt* (exchange route tails). Intra-route:
+relocate, swap, 2-opt (reversal). Plus insertion of unserved tasks and
+removal of optional ones when their penalty is cheaper than serving them.
+
+Every move is first screened with a distance-only lower bound (a few list
+lookups) and only then evaluated exactly on time-warp segment summaries
+(``segments.cat``). Pairs (u, v) whose routes did not change since u was
+last examined are skipped, which makes later passes almost free. This is
+the hot loop of the solver; see docs/solver.md for the profile.
+"""
+from __future__ import annotations
+
+from .model import SearchModel
+from .segments import cat, fold
+
+EPS = 1e-7
+
+
+class LocalSearch:
+    def __init__(self, model: SearchModel):
+        self.md = model
+        n, m = model.n, model.m
+        self.n, self.m = n, m
+        T = model.T
+        self.symmetric = all(T[i][j] == T[j][i] for i in range(min(len(T), 60)) for j in range(i))
+
+    # ------------------------------------------------------------------ state
+    def _load(self, routes, unserved):
+        n, m = self.n, self.m
+        self.nodes = [[n + k] + list(routes[k]) + [n + m + k] for k in range(m)]
+        self.where = [None] * n
+        self.served = [False] * n
+        self.pref = [None] * m
+        self.suf = [None] * m
+        self.sufx = [None] * m
+        self.cost = [0.0] * m
+        self.xsum = [0.0] * m
+        self.svc = [0.0] * m
+        self.mod = [0] * m
+        self.clock = 1
+        self.tested = [0] * n
+        self.rem_at = [-1] * n
+        self._empty_at = -1
+        self._empty = []
+        self.rem_c = [0.0] * n
+        for k in range(m):
+            for i in routes[k]:
+                self.served[i] = True
+            self._update(k)
+
+    def _pen(self, s, k):
+        c = self.tw * s[0] + self.wtw * s[2] + self.ww * s[1]
+        if s[5] > self.md.cap[k]:
+            c += self.wcap * (s[5] - self.md.cap[k])
+        return c
+
+    def _update(self, r):
+        md = self.md
+        seg, T = md.seg, md.T
+        nodes = self.nodes[r]
+        L = len(nodes)
+        pref = [None] * L
+        s = seg[nodes[0]]
+        pref[0] = s
+        for p in range(1, L):
+            s = cat(s, seg[nodes[p]], T)
+            pref[p] = s
+        suf = [None] * L
+        sufx = [None] * L
+        s = seg[nodes[L - 1]]
+        suf[L - 1] = s
+        sx = None
+        for p in range(L - 2, 0, -1):
+            x = seg[nodes[p]]
+            s = cat(x, s, T)
+            suf[p] = s
+            sx = x if sx is None else cat(x, sx, T)
+            sufx[p] = sx
+        suf[0] = cat(seg[nodes[0]], suf[1], T) if L > 1 else s
+        self.pref[r], self.suf[r], self.sufx[r] = pref, suf, sufx
+        where = self.where
+        for p in range(1, L - 1):
+            where[nodes[p]] = (r, p)
+        xs = 0.0
+        if md.xcost is not None:
+            xr = md.xcost[r]
+            for p in range(1, L - 1):
+                xs += xr[nodes[p]]
+        self.xsum[r] = xs
+        self.cost[r] = self._pen(pref[L - 1], r) + xs
+        sv = 0.0
+        svc = self.md.service
+        for p in range(1, L - 1):
+            sv += svc[nodes[p]]
+        self.svc[r] = sv
+        self.mod[r] = self.clock
+        self.clock += 1
+
+    def _x(self, k, i):
+        xc = self.md.xcost
+        return 0.0 if xc is None else xc[k][i]
+
+    # ------------------------------------------------------------------ moves
+    def _relocate(self, u, ru, pu, rv, pv):
+        """Move u (route ru, position pu) to just after position pv of route rv (rv != ru)."""
+        md = self.md
+        T = md.T
+        nu, nv = self.nodes[ru], self.nodes[rv]
+        a, b = nv[pv], nv[pv + 1]
+        pu_, nu_ = nu[pu - 1], nu[pu + 1]
+        dd = T[pu_][nu_] - T[pu_][u] - T[u][nu_] + T[a][u] + T[u][b] - T[a][b]
+        old = self.cost[ru] + self.cost[rv]
+        xd = 0.0
+        if md.xcost is not None:
+            xd = md.xcost[rv][u] - md.xcost[ru][u]
+        if (self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd) + self.ww * (self.svc[ru] + self.svc[rv])) + self.xsum[ru] + self.xsum[rv] + xd >= old - EPS:
+            return False
+        # removal cost of u is shared by every insertion point tried for u: cache it per route version
+        if self.rem_at[u] == self.mod[ru]:
+            c1 = self.rem_c[u]
+        else:
+            c1 = self._pen(cat(self.pref[ru][pu - 1], self.suf[ru][pu + 1], T), ru)
+            self.rem_c[u] = c1
+            self.rem_at[u] = self.mod[ru]
+        base = self.xsum[ru] + self.xsum[rv] + xd - old
+        # staged bound: exact removal cost + distance-only insertion cost
+        lb2 = self.tw2 * (self.pref[rv][-1][0] + T[a][u] + T[u][b] - T[a][b]) + self.ww * (self.svc[rv] + md.service[u])
+        if c1 + lb2 + base >= -EPS:
+            return False
+        p = cat(self.pref[rv][pv], md.seg[u], T)
+        if c1 + lb2 + self.wtw * p[2] + base >= -EPS:
+            return False
+        s2 = cat(p, self.suf[rv][pv + 1], T)
+        delta = c1 + self._pen(s2, rv) + base
+        if delta > -EPS:
+            return False
+        del nu[pu]
+        nv.insert(pv + 1, u)
+        self._update(ru)
+        self._update(rv)
+        return True
+
+    def _oropt(self, u, ru, pu, rv, pv):
+        """Move u and its successor x together after position pv of route rv."""
+        md = self.md
+        T = md.T
+        nu, nv = self.nodes[ru], self.nodes[rv]
+        if pu + 2 >= len(nu):
+            return False
+        x = nu[pu + 1]
+        if not md.allowed[rv][x]:
+            return False
+        a, b = nv[pv], nv[pv + 1]
+        p_, n_ = nu[pu - 1], nu[pu + 2]
+        dd = T[p_][n_] - T[p_][u] - T[x][n_] + T[a][u] + T[x][b] - T[a][b]
+        old = self.cost[ru] + self.cost[rv]
+        xd = 0.0
+        if md.xcost is not None:
+            xd = md.xcost[rv][u] - md.xcost[ru][u] + md.xcost[rv][x] - md.xcost[ru][x]
+        if (self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd) + self.ww * (self.svc[ru] + self.svc[rv])) + self.xsum[ru] + self.xsum[rv] + xd >= old - EPS:
+            return False
+        s1 = cat(self.pref[ru][pu - 1], self.suf[ru][pu + 2], T)
+        s2 = cat(cat(cat(self.pref[rv][pv], md.seg[u], T), md.seg[x], T), self.suf[rv][pv + 1], T)
+        delta = self._pen(s1, ru) + self._pen(s2, rv) + self.xsum[ru] + self.xsum[rv] + xd - old
+        if delta > -EPS:
+            return False
+        del nu[pu:pu + 2]
+        nv[pv + 1:pv + 1] = [u, x]
+        self._update(ru)
+        self._update(rv)
+        return True
+
+    def _swap(self, u, ru, pu, v, rv, pv):
+        md = self.md
+        T = md.T
+        nu, nv = self.nodes[ru], self.nodes[rv]
+        a, b = nu[pu - 1], nu[pu + 1]
+        c, d = nv[pv - 1], nv[pv + 1]
+        dd = T[a][v] + T[v][b] - T[a][u] - T[u][b] + T[c][u] + T[u][d] - T[c][v] - T[v][d]
+        old = self.cost[ru] + self.cost[rv]
+        xd = 0.0
+        if md.xcost is not None:
+            xd = md.xcost[rv][u] - md.xcost[ru][u] + md.xcost[ru][v] - md.xcost[rv][v]
+        if (self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd) + self.ww * (self.svc[ru] + self.svc[rv])) + self.xsum[ru] + self.xsum[rv] + xd >= old - EPS:
+            return False
+        s1 = cat(cat(self.pref[ru][pu - 1], md.seg[v], T), self.suf[ru][pu + 1], T)
+        s2 = cat(cat(self.pref[rv][pv - 1], md.seg[u], T), self.suf[rv][pv + 1], T)
+        delta = self._pen(s1, ru) + self._pen(s2, rv) + self.xsum[ru] + self.xsum[rv] + xd - old
+        if delta > -EPS:
+            return False
+        nu[pu] = v
+        nv[pv] = u
+        self._update(ru)
+        self._update(rv)
+        return True
+
+    def _two_opt_star(self, ru, pu, rv, pv):
+        """Keep nodes[0..pu] of ru and nodes[0..pv] of rv, exchange the tails."""
+        md = self.md
+        T, seg = md.T, md.seg
+        nu, nv = self.nodes[ru], self.nodes[rv]
+        Lu, Lv = len(nu), len(nv)
+        if pu + 1 == Lu - 1 and pv + 1 == Lv - 1:
+            return False
+        eu, ev = nu[-1], nv[-1]
+        hu = nv[pv + 1] if pv + 1 < Lv - 1 else eu
+        hv = nu[pu + 1] if pu + 1 < Lu - 1 else ev
+        # distance of tails
+        dd = (T[nu[pu]][hu] + T[nv[pv]][hv] - T[nu[pu]][nu[pu + 1]] - T[nv[pv]][nv[pv + 1]])
+        if pv + 1 < Lv - 1:
+            dd += T[nv[-2]][eu] - T[nv[-2]][ev]
+        if pu + 1 < Lu - 1:
+            dd += T[nu[-2]][ev] - T[nu[-2]][eu]
+        old = self.cost[ru] + self.cost[rv]
+        xd = 0.0
+        if md.xcost is not None:
+            xu, xv = md.xcost[ru], md.xcost[rv]
+            xd = sum(xu[i] - xv[i] for i in nv[pv + 1:Lv - 1]) + sum(xv[i] - xu[i] for i in nu[pu + 1:Lu - 1])
+        base = self.xsum[ru] + self.xsum[rv] + xd - old
+        tw = self.tw
+        if self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd) + self.ww * (self.svc[ru] + self.svc[rv]) + base >= -EPS:
+            return False
+        sx = self.sufx[rv][pv + 1] if pv + 1 < Lv - 1 else None
+        s1 = cat(self.pref[ru][pu], seg[eu], T) if sx is None else cat(self.pref[ru][pu], cat(sx, seg[eu], T), T)
+        c1 = self._pen(s1, ru)
+        # staged bound: exact first route + distance-only second route
+        if c1 + self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd - s1[0]) + self.ww * (self.svc[ru] + self.svc[rv] - (s1[1] - s1[0])) + base >= -EPS:
+            return False
+        sx = self.sufx[ru][pu + 1] if pu + 1 < Lu - 1 else None
+        s2 = cat(self.pref[rv][pv], seg[ev], T) if sx is None else cat(self.pref[rv][pv], cat(sx, seg[ev], T), T)
+        delta = c1 + self._pen(s2, rv) + base
+        if delta > -EPS:
+            return False
+        tailu, tailv = nu[pu + 1:Lu - 1], nv[pv + 1:Lv - 1]
+        if delta > -EPS:
+            return False
+        al = md.allowed
+        au, av = al[ru], al[rv]
+        for i in tailv:
+            if not au[i]:
+                return False
+        for i in tailu:
+            if not av[i]:
+                return False
+        self.nodes[ru] = nu[:pu + 1] + tailv + [eu]
+        self.nodes[rv] = nv[:pv + 1] + tailu + [ev]
+        self._update(ru)
+        self._update(rv)
+        return True
+
+    def _intra(self, u, v, r, pu, pv):
+        """Relocate / swap / 2-opt inside one route, evaluated by folding the route (O(len))."""
+        md = self.md
+        T, seg = md.T, md.seg
+        nodes = self.nodes[r]
+        old = self.cost[r]
+        base_d = self.pref[r][-1][0]
+        xs = self.xsum[r]
+        cands = []
+        # relocate u after v
+        if pu != pv + 1:
+            a, b = nodes[pu - 1], nodes[pu + 1]
+            c, d = nodes[pv], nodes[pv + 1]
+            dd = T[a][b] - T[a][u] - T[u][b] + T[c][u] + T[u][d] - T[c][d]
+            if self.tw2 * (base_d + dd) + self.ww * self.svc[r] + xs < old - EPS:
+                new = nodes[:]
+                del new[pu]
+                new.insert(pv + (1 if pv < pu else 0), u)
+                cands.append(new)
+        # 2-opt: reverse the part between u and v
+        i, j = (pu, pv) if pu < pv else (pv, pu)
+        if j - i >= 1:
+            if self.symmetric:
+                a, b, c, d = nodes[i - 1], nodes[i], nodes[j], nodes[j + 1]
+                ok = self.tw2 * (base_d + T[a][c] + T[b][d] - T[a][b] - T[c][d]) + self.ww * self.svc[r] + xs < old - EPS
+            else:
+                ok = True
+            if ok:
+                new = nodes[:i] + nodes[i:j + 1][::-1] + nodes[j + 1:]
+                cands.append(new)
+        # swap (distance bound first; non-adjacent positions)
+        if abs(pu - pv) > 1 and (not self.symmetric or self.tw2 * (base_d + T[nodes[pu - 1]][v] + T[v][nodes[pu + 1]]
+                                  - T[nodes[pu - 1]][u] - T[u][nodes[pu + 1]] + T[nodes[pv - 1]][u] + T[u][nodes[pv + 1]]
+                                  - T[nodes[pv - 1]][v] - T[v][nodes[pv + 1]]) + self.ww * self.svc[r] + xs < old - EPS):
+            new = nodes[:]
+            new[pu], new[pv] = v, u
+            cands.append(new)
+        best, bestd = None, -EPS
+        for new in cands:
+            s = fold(new, seg, T)
+            d = self._pen(s, r) + xs - old
+            if d < bestd:
+                best, bestd = new, d
+        if best is None:
+            return False
+        self.nodes[r] = best
+        self._update(r)
+        return True
+
+    def _empty_routes(self, u):
+        if self._empty_at != self.clock:
+            self._empty = [r for r in range(self.m) if len(self.nodes[r]) == 2]
+            self._empty_at = self.clock
+        seen = set()
+        out = []
+        cls = self.md.spec_class
+        al = self.md.allowed
+        for r in self._empty:
+            if al[r][u] and cls[r] not in seen:
+                seen.add(cls[r])
+                out.append(r)
+        return out
+
+    def _to_empty(self, u, ru, pu):
+        md = self.md
+        T, seg = md.T, md.seg
+        for r in self._empty_routes(u):
+            if r == ru:
+                continue
+            s1 = cat(self.pref[ru][pu - 1], self.suf[ru][pu + 1], T)
+            s2 = cat(cat(seg[self.nodes[r][0]], seg[u], T), seg[self.nodes[r][1]], T)
+            xd = self._x(r, u) - self._x(ru, u)
+            delta = self._pen(s1, ru) + self._pen(s2, r) + self.xsum[ru] + xd - self.cost[ru]
+            if delta < -EPS:
+                del self.nodes[ru][pu]
+                self.nodes[r].insert(1, u)
+                self._update(ru)
+                self._update(r)
+                return True
+        return False
+
+    def _insert(self, u, full: bool = False) -> bool:
+        """Insert unserved u at its best granular position if that beats its penalty."""
+        md = self.md
+        T, seg = md.T, md.seg
+        best = (-EPS, None, None)
+        pen_u = md.penalty[u]
+        al = md.allowed
+        if full:
+            cands = [(r, p) for r in md.allowed_routes[u] for p in range(len(self.nodes[r]) - 1)]
+        else:
+            cands = []
+            for v in md.neigh[u]:
+                if self.served[v]:
+                    rv, pv = self.where[v]
+                    if al[rv][u]:
+                        cands.append((rv, pv))
+                        cands.append((rv, pv - 1))
+            for r in self._empty_routes(u):
+                cands.append((r, 0))
+        for r, p in cands:
+            s = cat(cat(self.pref[r][p], seg[u], T), self.suf[r][p + 1], T)
+            d = self._pen(s, r) + self._x(r, u) - (self.cost[r] - self.xsum[r]) - pen_u
+            if d < best[0]:
+                best = (d, r, p)
+        if best[1] is None:
+            if not full and not md.optional[u]:
+                return self._insert(u, full=True)
+            return False
+        _, r, p = best
+        self.nodes[r].insert(p + 1, u)
+        self.served[u] = True
+        self._update(r)
+        return True
+
+    def _remove(self, u, ru, pu) -> bool:
+        md = self.md
+        s = cat(self.pref[ru][pu - 1], self.suf[ru][pu + 1], md.T)
+        d = self._pen(s, ru) + self.xsum[ru] - self._x(ru, u) - self.cost[ru] + md.penalty[u]
+        if d < -EPS:
+            del self.nodes[ru][pu]
+            self.served[u] = False
+            self.where[u] = None
+            self._update(ru)
+            return True
+        return False
+
+    # ------------------------------------------------------------------ driver
+    def run(self, routes, unserved, tw_penalty: float, cap_penalty: float, rng, max_passes: int = 1000):
+        """Educate (routes, unserved) in place of a copy; returns new (routes, unserved)."""
+        md = self.md
+        self.tw = md.travel_weight
+        self.ww = md.work_weight
+        self.tw2 = self.tw + self.ww
+        self.wtw = tw_penalty
+        self.wcap = cap_penalty
+        self._load(routes, unserved)
+        order = list(md.active)
+        al = md.allowed
+        optional = md.optional
+        for _ in range(max_passes):
+            rng.shuffle(order)
+            improved = False
+            for u in order:
+                if not self.served[u]:
+                    if self._insert(u):
+                        improved = True
+                    continue
+                last = self.tested[u]
+                self.tested[u] = self.clock
+                for v in md.neigh[u]:
+                    if not self.served[v] or not self.served[u]:
+                        continue
+                    ru, pu = self.where[u]
+                    rv, pv = self.where[v]
+                    if self.mod[ru] < last and self.mod[rv] < last:
+                        continue
+                    if ru != rv:
+                        if al[rv][u]:
+                            if self._relocate(u, ru, pu, rv, pv) or self._relocate(u, ru, pu, rv, pv - 1):
+                                improved = True
+                                continue
+                            if self._oropt(u, ru, pu, rv, pv):
+                                improved = True
+                                continue
+                            if al[ru][v] and self._swap(u, ru, pu, v, rv, pv):
+                                improved = True
+                                continue
+                        if self._two_opt_star(ru, pu, rv, pv) or self._two_opt_star(ru, pu - 1, rv, pv - 1):
+                            improved = True
+                            continue
+                    else:
+                        if self._intra(u, v, ru, pu, pv):
+                            improved = True
+                            continue
+                if self.served[u]:
+                    ru, pu = self.where[u]
+                    if self._to_empty(u, ru, pu):
+                        improved = True
+                        continue
+                    if optional[u]:
+                        ru, pu = self.where[u]
+                        if self._remove(u, ru, pu):
+                            improved = True
+            if not improved:
+                break
+        return self.export()
+
+    def export(self):
+        routes = [nodes[1:-1] for nodes in self.nodes]
+        unserved = [i for i in self.md.active if not self.served[i]]
+        return routes, unserved
+
+    def route_feasible(self, r) -> bool:
+        s = self.pref[r][-1]
+        return s[2] <= 1e-9 and s[5] <= self.md.cap[r] + 1e-9

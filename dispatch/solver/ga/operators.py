@@ -1,0 +1,65 @@
+"""Variation operators on route lists (one route per specialist).
+
+Crossover is route based (in the spirit of SREX): the child keeps a random
+subset of parent A's routes on their specialists and fills the others with
+parent B's routes minus the tasks already placed; a B route whose
+specialist is taken moves to an identical free specialist if one exists.
+Tasks left out become "unserved" and education re-inserts them, so repair
+and improvement are one step. Mutation is a small ruin: a task and its
+nearest neighbours are removed and left to education to re-insert.
+"""
+from __future__ import annotations
+
+from .model import SearchModel
+
+
+def crossover(md: SearchModel, p1: list, p2: list, rng) -> tuple[list, list]:
+    m = md.m
+    ne1 = [r for r in range(m) if p1[r]]
+    ne2 = [r for r in range(m) if p2[r]]
+    child = [[] for _ in range(m)]
+    used = set()
+    taken = set()
+    if ne1:
+        k = rng.randint(1, max(1, len(ne1) - 1)) if len(ne1) > 1 else 1
+        for r in rng.sample(ne1, k):
+            child[r] = list(p1[r])
+            used.update(p1[r])
+            taken.add(r)
+    rng.shuffle(ne2)
+    cls = md.spec_class
+    for r in ne2:
+        rest = [i for i in p2[r] if i not in used]
+        if not rest:
+            continue
+        target = r
+        if r in taken:
+            target = -1
+            for q in range(m):
+                if q not in taken and cls[q] == cls[r]:
+                    target = q
+                    break
+            if target < 0:
+                continue
+        child[target] = rest
+        taken.add(target)
+        used.update(rest)
+    unserved = [i for i in md.active if i not in used]
+    return child, unserved
+
+
+def ruin(md: SearchModel, routes: list, unserved: list, rng, fraction: float = 0.1) -> tuple[list, list]:
+    served = [i for r in routes for i in r]
+    if not served:
+        return routes, unserved
+    s = rng.choice(served)
+    size = max(2, int(len(md.active) * fraction))
+    drop = {s}
+    for v in md.neigh[s]:
+        if len(drop) >= size:
+            break
+        drop.add(v)
+    new_routes = [[i for i in r if i not in drop] for r in routes]
+    still = set(unserved)
+    new_un = list(unserved) + [i for i in served if i in drop and i not in still]
+    return new_routes, new_un

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from .views import manager
+
+app_name = "dispatch"
+
+urlpatterns = [
+    path("dashboard/dispatch/", manager.board, name="board"),
+    path("dashboard/dispatch/runs/", manager.run_rows, name="run-rows"),
+    path("dashboard/dispatch/runs/new/", manager.run_create, name="run-create"),
+    path("dashboard/dispatch/tasks/<int:pk>/reassign/", manager.task_reassign,
+         name="task-reassign"),
+]

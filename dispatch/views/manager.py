@@ -1,0 +1,95 @@
+"""The manager's dispatch board."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhifu.accounts import selectors as people
+from zhifu.accounts.choices import Role
+from zhifu.accounts.policies import role_required
+from zhifu.core.errors import DomainError
+
+from .. import selectors
+from ..forms import ReassignForm, RunForm
+from ..services import field, runs
+
+
+def _day(request) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@role_required(Role.MANAGER, Role.ADMIN)
+def board(request):
+    day = _day(request)
+    districts = list(people.district_list(user=request.user))
+    chosen = [d for d in districts if request.GET.get("district") == d.code] or districts[:1]
+    tasks = list(selectors.board_tasks(user=request.user, day=day,
+                                       district_ids=[d.id for d in chosen]))
+    summary = selectors.board_summary(tasks=tasks)
+    specialists = list(people.specialist_list(user=request.user).filter(
+        home_district__in=chosen, active=True))
+    return render(request, "dispatch/board.html", {
+        "day": day, "districts": districts, "chosen": chosen, "summary": summary,
+        "runs": selectors.run_list(user=request.user).filter(service_date=day)[:10],
+        "run_form": RunForm(districts=districts, initial={"date": day}),
+        "reassign_form": ReassignForm(specialists=specialists),
+        "specialists": specialists,
+    })
+
+
+@role_required(Role.MANAGER, Role.ADMIN)
+def run_rows(request):
+    """The runs table alone, polled by htmx while a run is under way."""
+    return render(request, "dispatch/_runs.html", {
+        "runs": selectors.run_list(user=request.user).filter(service_date=_day(request))[:10]})
+
+
+@require_POST
+@role_required(Role.MANAGER, Role.ADMIN)
+def run_create(request):
+    districts = list(people.district_list(user=request.user))
+    form = RunForm(request.POST, districts=districts)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("dispatch:board")
+    data = form.cleaned_data
+    try:
+        run = runs.run_start(actor=request.user, day=data["date"],
+                             district_ids=[int(d) for d in data["districts"]] or None,
+                             mode=data["mode"], seconds=data["seconds"],
+                             allow_cross_district=data["allow_cross_district"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("dispatch:board")
+    messages.success(request, _("Run #%(id)s started.") % {"id": run.pk})
+    return redirect(f"{reverse('dispatch:board')}?date={data['date']}")
+
+
+@require_POST
+@role_required(Role.MANAGER, Role.ADMIN)
+def task_reassign(request, pk: int):
+    task = get_object_or_404(selectors.tasks_visible_to(user=request.user)
+                             .select_related("district"), pk=pk)
+    specialists = people.specialist_list(user=request.user)
+    form = ReassignForm(request.POST, specialists=specialists)
+    if form.is_valid():
+        try:
+            field.task_reassign(actor=request.user, task_id=task.pk,
+                                specialist_id=form.cleaned_data["specialist"])
+            messages.success(request, _("Task moved."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("Choose a specialist from the list."))
+    return redirect(f"{reverse('dispatch:board')}?date={task.service_date}"
+                    f"&district={task.district.code}")

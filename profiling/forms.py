@@ -1,0 +1,74 @@
+"""Forms of the profiling pages: they parse input; the services decide what is valid."""
+
+import json
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhifu.accounts.filtersets import RetailerFilterSet
+
+from .choices import RuleKind, Tier
+from .models import Dimension
+
+IMPORT_KINDS = [
+    ("retailers", _("Retailer master data")),
+    ("orders", _("Orders (cigarette and non-tobacco, with SKUs)")),
+    ("raw_values", _("Indicator values (terminal, trade area, …)")),
+]
+
+
+class ProfileImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=IMPORT_KINDS)
+    file = forms.FileField(label=_("CSV or Excel file"),
+                           help_text=_("The first row holds the column titles."))
+
+
+class ProfileFilterSet(RetailerFilterSet):
+    """The retailer filters plus the profile's: tier, a weak dimension, churn warning.
+
+    Works on ``selectors.profile_list`` (retailers joined to a month's snapshot as ``snap``).
+    """
+
+    tier = django_filters.ChoiceFilter(choices=Tier.choices, field_name="snap__tier",
+                                       label=_("Tier"))
+    weak_dimension = django_filters.ChoiceFilter(method="filter_weak", choices=[],
+                                                 label=_("Weak dimension"))
+    churn = django_filters.BooleanFilter(field_name="snap__churn_warning",
+                                         label=_("Churn warning"),
+                                         widget=forms.Select(choices=[
+                                             ("", "---------"), ("true", _("Yes")),
+                                             ("false", _("No"))]))
+
+    class Meta(RetailerFilterSet.Meta):
+        fields = RetailerFilterSet.Meta.fields + ["tier", "weak_dimension", "churn"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["weak_dimension"].extra["choices"] = list(
+            Dimension.objects.order_by("position").values_list("code", "name"))
+
+    def filter_weak(self, queryset, name, value):
+        # ``value`` is one of the dimension codes offered above, never free text.
+        return queryset.filter(**{f"snap__verdicts__{value}": "weakness"})
+
+
+class IndicatorRuleForm(forms.Form):
+    rule_kind = forms.ChoiceField(label=_("Rule kind"), choices=RuleKind.choices)
+    max_points = forms.FloatField(label=_("Maximum points"), min_value=0, max_value=100)
+    rule_params = forms.CharField(label=_("Rule parameters (JSON)"), widget=forms.Textarea(
+        attrs={"rows": 3, "cols": 48}))
+
+    def clean_rule_params(self):
+        try:
+            return json.loads(self.cleaned_data["rule_params"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(_("This is not valid JSON.")) from exc
+
+
+class DimensionForm(forms.Form):
+    weight = forms.FloatField(label=_("Weight"), min_value=0, max_value=100)
+    strength_threshold = forms.FloatField(label=_("Strength at or above"), min_value=0,
+                                          max_value=100)
+    weakness_threshold = forms.FloatField(label=_("Weakness below"), min_value=0, max_value=100)
+    peer_margin = forms.FloatField(label=_("Peer margin"), min_value=0, max_value=100)

@@ -1,0 +1,60 @@
+/* Profile charts: the six-dimension radar and the score trend. Data comes from a
+   json_script block rendered by the server (selectors.profile_detail). */
+(function (global) {
+  "use strict";
+  function mount(id) {
+    var el = document.getElementById(id);
+    if (!el || !global.echarts) { return null; }
+    var chart = global.echarts.init(el);
+    global.addEventListener("resize", function () { chart.resize(); });
+    return chart;
+  }
+  function labels(el) {
+    return { shop: el.getAttribute("data-shop-label") || "",
+             peer: el.getAttribute("data-peer-label") || "",
+             total: el.getAttribute("data-total-label") || "" };
+  }
+  global.zhifuProfileCharts = {
+    radar: function (id, profile, withPeers) {
+      var chart = mount(id);
+      if (!chart) { return null; }
+      var names = labels(chart.getDom());
+      var data = [{ name: names.shop, value: profile.radar.values, areaStyle: { opacity: 0.25 } }];
+      var hasPeers = profile.radar.peer.some(function (v) { return v !== null; });
+      if (withPeers && hasPeers) {
+        data.push({ name: names.peer, lineStyle: { type: "dashed" },
+                    value: profile.radar.peer.map(function (v) { return v === null ? 0 : v; }) });
+      }
+      chart.setOption({
+        animation: false,
+        tooltip: {},
+        legend: { bottom: 0, data: data.map(function (d) { return d.name; }) },
+        radar: { indicator: profile.radar.indicators, radius: "62%" },
+        series: [{ type: "radar", data: data }]
+      });
+      return chart;
+    },
+    trend: function (id, profile) {
+      var chart = mount(id);
+      if (!chart) { return null; }
+      var names = labels(chart.getDom());
+      var periods = profile.trend.map(function (p) { return p.period; });
+      var series = [{ name: names.total, type: "line", lineStyle: { width: 3 },
+                      data: profile.trend.map(function (p) { return p.total; }) }];
+      profile.dimensions.forEach(function (d) {
+        series.push({ name: d.name, type: "line",
+                      data: profile.trend.map(function (p) { return p.scores[d.code]; }) });
+      });
+      chart.setOption({
+        animation: false,
+        tooltip: { trigger: "axis" },
+        legend: { top: 0 },
+        grid: { left: 40, right: 16, top: 56, bottom: 28 },
+        xAxis: { type: "category", data: periods },
+        yAxis: { type: "value", min: 0, max: 100 },
+        series: series
+      });
+      return chart;
+    }
+  };
+})(window);

@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ConditionKind
+from .models import GradeBandTemplate, StrategyRule
+
+
+def _items():
+    from demands.models import CatalogueItem
+
+    return CatalogueItem.objects.filter(active=True).order_by("tier", "sort_order")
+
+
+class TemplateForm(forms.ModelForm):
+    items = forms.ModelMultipleChoiceField(queryset=None, required=False,
+                                           widget=forms.CheckboxSelectMultiple,
+                                           label=_("Services offered"))
+    talking_points_text = forms.CharField(label=_("Talking points (one per line)"),
+                                          required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    class Meta:
+        model = GradeBandTemplate
+        fields = ["visit_cycle_days", "visit_minutes", "visit_priority"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = _items()
+        if self.instance.pk:
+            self.fields["items"].initial = list(self.instance.items.all())
+            self.fields["talking_points_text"].initial = "\n".join(self.instance.talking_points)
+
+
+class RuleForm(forms.ModelForm):
+    items = forms.ModelMultipleChoiceField(queryset=None, required=False,
+                                           widget=forms.CheckboxSelectMultiple,
+                                           label=_("Recommended services"))
+    parameter = forms.CharField(label=_("Condition parameter"), required=False, max_length=40,
+                                help_text=_("A dimension code, a tier (value / potential / "
+                                            "basic), a market type (urban / rural) or the "
+                                            "points of a drop."))
+
+    class Meta:
+        model = StrategyRule
+        fields = ["code", "name", "condition", "reason", "talking_point", "visit_cycle_days",
+                  "priority", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = _items()
+        self.fields["condition"].choices = ConditionKind.choices
+        if self.instance.pk:
+            self.fields["items"].initial = list(self.instance.items.all())
+            params = self.instance.condition_params or {}
+            self.fields["parameter"].initial = next(iter(params.values()), "")

@@ -1,0 +1,104 @@
+"""Cancelled work, urgent work and a specialist dropping out re-plan the rest of the day."""
+
+import pytest
+
+from dispatch.choices import TaskStatus
+from dispatch.models import DispatchRun, ServiceTask, SpecialistAbsence
+from dispatch.services import changes
+from tests import factories
+from tests.dispatch.conftest import local, make_task
+from zhifu.core.errors import DomainError, NotFound
+
+pytestmark = pytest.mark.usefixtures("eager_celery")
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def _assigned(city, shop, specialist, n, **fields):
+    return make_task(shop, city.day, status=fields.pop("status", TaskStatus.ASSIGNED),
+                     specialist=specialist, sequence=n, planned_start=local(city.day, 9 + n),
+                     planned_end=local(city.day, 10 + n), **fields)
+
+
+def test_specialist_drop_out_frees_unstarted_work_and_replans(city, commit):
+    started = _assigned(city, city.shops[0], city.plain, 1, status=TaskStatus.IN_PROGRESS,
+                        checked_in_at=local(city.day, 9))
+    waiting = _assigned(city, city.shops[1], city.plain, 2)
+    accepted = _assigned(city, city.shops[2], city.plain, 3, status=TaskStatus.ACCEPTED)
+    with commit():
+        freed = changes.specialist_drop_out(actor=city.manager, specialist=city.plain,
+                                            day=city.day, reason="病假",
+                                            now=local(city.day, 9, 30))
+    assert freed == 2
+    assert SpecialistAbsence.objects.filter(specialist=city.plain, day=city.day).exists()
+    started.refresh_from_db()
+    assert started.specialist_id == city.plain.pk and started.status == TaskStatus.IN_PROGRESS
+    for task in (waiting, accepted):
+        task.refresh_from_db()
+        assert task.specialist_id != city.plain.pk  # re-planned to someone else, or open
+    run = DispatchRun.objects.get()
+    assert run.trigger == "replan" and run.status == "succeeded"
+    # The absent specialist keeps only the work already started.
+    assert list(ServiceTask.objects.filter(specialist=city.plain)) == [started]
+    assert ServiceTask.objects.filter(pk__in=[waiting.pk, accepted.pk],
+                                      specialist=city.trainer).count() == 2
+
+
+def test_urgent_work_is_mandatory_and_planned(city, commit):
+    with commit():
+        task = changes.task_add_urgent(actor=city.manager, retailer=city.shops[3],
+                                       title="紧急：终端故障", service_minutes=20,
+                                       now=local(city.day, 9))
+    task.refresh_from_db()
+    assert task.mandatory and task.priority == 100.0
+    assert task.status == TaskStatus.ASSIGNED and task.specialist_id is not None
+
+
+def test_cancelling_work_replans(city, commit):
+    task = _assigned(city, city.shops[0], city.trainer, 1)
+    with commit():
+        changes.task_cancel(actor=city.manager, task_id=task.pk, reason="客户改期",
+                            now=local(city.day, 8))
+    task.refresh_from_db()
+    assert task.status == TaskStatus.CANCELLED
+    assert DispatchRun.objects.get().trigger == "replan"
+    with pytest.raises(DomainError):
+        changes.task_cancel(actor=city.manager, task_id=task.pk, reason="again")
+
+
+def test_withdrawn_demands_lose_their_tasks_at_the_next_plan(city):
+    from demands import services as demand_services
+    from demands.models import CatalogueItem
+
+    item, _ = CatalogueItem.objects.get_or_create(
+        code="test-brand", defaults={"tier": "inclusive", "name_zh": "品牌培育",
+                                     "name_en": "Brand"})
+    shop = city.shops[0]
+    demand = demand_services.demand_order(retailer=shop, item=item, actor=shop.user,
+                                          segment="basic")
+    demand_services.demand_accept(demand=demand, actor=city.manager)
+    task = make_task(shop, city.day, demand=demand, source="demand")
+    demand_services.demand_cancel(demand=demand, actor=shop.user, reason="不需要了")
+    assert changes.tasks_withdraw_cancelled(day=city.day, district_ids=[city.district.id]) == 1
+    task.refresh_from_db()
+    assert task.status == TaskStatus.CANCELLED
+
+
+def test_changes_are_for_managers_of_the_district(city):
+    outsider = factories.manager(factories.district("D8", "八片区"))
+    task = _assigned(city, city.shops[0], city.trainer, 1)
+    with pytest.raises(NotFound):
+        changes.task_cancel(actor=outsider, task_id=task.pk, reason="x")
+    with pytest.raises(NotFound):
+        changes.specialist_drop_out(actor=outsider, specialist=city.trainer, day=city.day,
+                                    reason="x")
+    with pytest.raises(DomainError):
+        changes.specialist_drop_out(actor=city.manager, specialist=city.trainer,
+                                    day=city.day, reason="  ")
+    with pytest.raises(DomainError):
+        changes.task_add_urgent(actor=city.manager, retailer=city.shops[0], title="",
+                                now=local(city.day, 9))
+    assert not DispatchRun.objects.exists()

@@ -1,0 +1,204 @@
+"""Runs: plans applied with explanations, pinned work kept, safe redelivery, no half writes."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from dispatch.choices import RunStatus, RunTrigger, TaskStatus
+from dispatch.models import DispatchRun, ServiceTask
+from dispatch.services import runs
+from dispatch.tasks import execute_run
+from tests import factories
+from tests.dispatch.conftest import make_task
+from zhifu.core.errors import DomainError, PermissionDenied
+
+pytestmark = pytest.mark.usefixtures("eager_celery")
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run on-commit work (the queued run) as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def start(city, commit):
+    def _start(**kwargs):
+        options = {"actor": city.manager, "day": city.day, "seconds": 1, "seed": 3}
+        options.update(kwargs)
+        with commit():
+            run = runs.run_start(**options)
+        run.refresh_from_db()
+        return run
+
+    return _start
+
+
+def test_a_run_assigns_every_task_with_its_reasons(city, start):
+    tasks = [make_task(shop, city.day) for shop in city.shops]
+    run = start()
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.result["served"] == len(tasks) and run.result["unserved"] == 0
+    for task in ServiceTask.objects.filter(pk__in=[t.pk for t in tasks]):
+        assert task.status == TaskStatus.ASSIGNED
+        assert task.specialist_id in (city.trainer.pk, city.plain.pk)
+        assert task.planned_start and task.planned_end > task.planned_start
+        assert task.explanation["status"] == "served"
+        assert "skills" in task.explanation["checks"]
+    # Each specialist's route is numbered 1..n in time order.
+    for specialist in (city.trainer, city.plain):
+        route = list(ServiceTask.objects.filter(specialist=specialist).order_by("sequence"))
+        assert [t.sequence for t in route] == list(range(1, len(route) + 1))
+        assert [t.planned_start for t in route] == sorted(t.planned_start for t in route)
+
+
+def test_skills_are_never_violated_and_impossible_work_says_why(city, start):
+    training = make_task(city.shops[0], city.day,
+                         required_skills=[{"code": "training", "level": 3}])
+    impossible = make_task(city.shops[1], city.day,
+                           required_skills=[{"code": "cigar", "level": 1}])
+    run = start()
+    training.refresh_from_db()
+    impossible.refresh_from_db()
+    assert training.specialist_id == city.trainer.pk
+    assert impossible.status == TaskStatus.OPEN and impossible.specialist_id is None
+    assert "cigar" in impossible.unserved_reason
+    assert run.result["unserved"] == 1
+
+
+def test_accepted_work_stays_with_its_specialist(city, start):
+    pinned = make_task(city.shops[5], city.day, status=TaskStatus.ACCEPTED,
+                       specialist=city.plain)
+    for shop in city.shops[:5]:
+        make_task(shop, city.day)
+    start(seed=11)
+    pinned.refresh_from_db()
+    assert pinned.specialist_id == city.plain.pk and pinned.status == TaskStatus.ACCEPTED
+
+
+def test_started_work_is_never_moved_by_a_replan(city, commit):
+    started = make_task(city.shops[0], city.day, status=TaskStatus.IN_PROGRESS,
+                        specialist=city.trainer,
+                        checked_in_at=timezone.make_aware(dt.datetime.combine(city.day,
+                                                                               dt.time(9))))
+    for shop in city.shops[1:]:
+        make_task(shop, city.day)
+    as_of = timezone.make_aware(dt.datetime.combine(city.day, dt.time(9, 10)))
+    with commit():
+        run = runs.run_start(actor=None, day=city.day, seconds=1, trigger=RunTrigger.REPLAN,
+                             now=as_of)
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED
+    started.refresh_from_db()
+    assert started.status == TaskStatus.IN_PROGRESS and started.specialist_id == city.trainer.pk
+    # New work for the busy specialist starts after the started task ends.
+    later = ServiceTask.objects.filter(specialist=city.trainer, status=TaskStatus.ASSIGNED)
+    for task in later:
+        assert task.planned_start >= started.checked_in_at + dt.timedelta(minutes=30)
+
+
+def test_a_second_delivery_does_nothing(city, start):
+    for shop in city.shops:
+        make_task(shop, city.day)
+    run = start()
+    before = list(ServiceTask.objects.order_by("pk").values_list("pk", "specialist_id",
+                                                                  "sequence", "planned_start"))
+    assert execute_run.delay(run.pk).get() == "nothing-to-do"
+    run.refresh_from_db()
+    assert run.attempts == 1
+    after = list(ServiceTask.objects.order_by("pk").values_list("pk", "specialist_id",
+                                                                 "sequence", "planned_start"))
+    assert after == before
+
+
+def test_a_run_whose_worker_died_is_retried_then_given_up(city):
+    make_task(city.shops[0], city.day)
+    with mock.patch("dispatch.tasks.execute_run.delay"):
+        run = runs.run_start(actor=city.manager, day=city.day, seconds=1)
+    # A worker claimed it and died: RUNNING with a lease long expired.
+    DispatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, attempts=1,
+        started_at=timezone.now() - dt.timedelta(hours=1))
+    execute_run.delay(run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED and run.attempts == 2
+    # A run that keeps dying is failed with its reason after the last attempt.
+    with mock.patch("dispatch.tasks.execute_run.delay"):
+        doomed = runs.run_start(actor=city.manager, day=city.day, seconds=1)
+    DispatchRun.objects.filter(pk=doomed.pk).update(
+        status=RunStatus.RUNNING, attempts=runs.MAX_ATTEMPTS,
+        started_at=timezone.now() - dt.timedelta(hours=1))
+    assert execute_run.delay(doomed.pk).get() == "nothing-to-do"
+    doomed.refresh_from_db()
+    assert doomed.status == RunStatus.FAILED and str(runs.MAX_ATTEMPTS) in doomed.error
+
+
+def test_a_live_run_is_not_taken_twice(city):
+    make_task(city.shops[0], city.day)
+    with mock.patch("dispatch.tasks.execute_run.delay"):
+        run = runs.run_start(actor=city.manager, day=city.day, seconds=1)
+    DispatchRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, attempts=1,
+                                                 started_at=timezone.now())
+    assert runs.run_claim(run_id=run.pk) is None
+
+
+def test_plans_are_applied_all_or_nothing(city, start):
+    tasks = [make_task(shop, city.day) for shop in city.shops]
+    with mock.patch("dispatch.services.runs._notify_changes"), \
+            mock.patch("dispatch.models.ServiceTask.objects.bulk_update",
+                       side_effect=RuntimeError("database went away")):
+        with pytest.raises(RuntimeError):
+            start()
+    for task in ServiceTask.objects.filter(pk__in=[t.pk for t in tasks]):
+        assert task.status == TaskStatus.OPEN and task.specialist_id is None
+    assert DispatchRun.objects.get().status == RunStatus.RUNNING  # redelivery will retry
+
+
+def test_seed_reproduces_the_plan(city, start):
+    for shop in city.shops:
+        make_task(shop, city.day)
+    start(seed=5)
+    first = list(ServiceTask.objects.order_by("pk").values_list("specialist_id", "sequence"))
+    ServiceTask.objects.update(status=TaskStatus.OPEN, specialist=None, sequence=None)
+    start(seed=5)
+    assert list(ServiceTask.objects.order_by("pk").values_list("specialist_id",
+                                                               "sequence")) == first
+
+
+def test_run_start_refuses_bad_requests(city):
+    other = factories.district("D9", "九片区")
+    with pytest.raises(PermissionDenied):
+        runs.run_start(actor=city.manager, day=city.day, district_ids=[other.id])
+    with pytest.raises(DomainError) as past:
+        runs.run_start(actor=city.manager, day=city.day - dt.timedelta(days=3))
+    assert past.value.code == "day_in_past"
+    with pytest.raises(DomainError):
+        runs.run_start(actor=city.manager, day=city.day, seconds=0)
+    with pytest.raises(PermissionDenied):
+        runs.run_start(actor=city.trainer.user, day=city.day)
+    assert not DispatchRun.objects.exists()
+
+
+def test_grab_mode_offers_instead_of_assigning(city, start):
+    tasks = [make_task(shop, city.day) for shop in city.shops[:3]]
+    run = start(mode="grab")
+    assert run.status == RunStatus.SUCCEEDED
+    for task in ServiceTask.objects.filter(pk__in=[t.pk for t in tasks]):
+        assert task.status == TaskStatus.OFFERED and task.specialist_id is None
+
+
+def test_dispatch_plan_command(city, capsys, commit):
+    make_task(city.shops[0], city.day)
+    with commit():
+        call_command("dispatch_plan", "--date", city.day.isoformat(), "--district", "D1",
+                     "--seconds", "1")
+    assert "run #" in capsys.readouterr().out
+    run = DispatchRun.objects.get()
+    assert run.status == RunStatus.SUCCEEDED and run.result["served"] == 1
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("dispatch_plan", "--date", city.day.isoformat(), "--district", "NOPE")

@@ -1,0 +1,46 @@
+"""The notification centre page: phone layout for retailers, dashboard layout for staff."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from zhifu.accounts.policies import is_retailer
+from zhifu.core.errors import NotFound
+
+from . import selectors, services
+
+
+@login_required
+def notification_list(request):
+    qs = selectors.notification_list(user=request.user,
+                                     unread_only=request.GET.get("unread") == "1")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    base = "mobile_base.html" if is_retailer(request.user) else "base.html"
+    return render(request, "notifications/list.html", {
+        "page": page, "base_template": base,
+        "unread": selectors.notification_unread_count(user=request.user),
+    })
+
+
+@require_POST
+@login_required
+def notification_read(request, pk: int):
+    try:
+        row = services.notification_mark_read(user=request.user, notification_id=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    for target in (request.POST.get("next"), row.link):
+        if target and url_has_allowed_host_and_scheme(target,
+                                                      allowed_hosts={request.get_host()}):
+            return redirect(target)
+    return redirect("notifications:list")
+
+
+@require_POST
+@login_required
+def notification_read_all(request):
+    services.notification_mark_all_read(user=request.user)
+    return redirect("notifications:list")
