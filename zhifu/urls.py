@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("demands.api.urls")),
     path("", include("dispatch.api.urls")),
     path("", include("zhifu.notifications.api.urls")),
+    path("", include("evaluation.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("", include("dispatch.urls")),
     path("", include("strategy.urls")),
     path("", include("zhifu.notifications.urls")),
+    path("", include("evaluation.urls")),
 ]
 
 if settings.DEBUG:

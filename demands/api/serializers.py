@@ -85,6 +85,29 @@ class DemandSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return allowed_actions(demand=obj, role=actor_role(request.user)) if request else []
 
+    def _for_specialist(self) -> bool:
+        request = self.context.get("request")
+        return request is not None and actor_role(request.user) == "specialist"
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self._for_specialist():
+            hide_ratings(data)
+        return data
+
+
+def hide_ratings(data: dict) -> None:
+    """Ratings are anonymous to the specialist: not even when (or whether) a service was
+    rated shows. "Rated" reads as "completed"; the rating event is left out."""
+    if data.get("status") == "rated":
+        data["status"] = "completed"
+    if "events" in data:
+        data["events"] = [e for e in data["events"] if e.get("action") != "rate"]
+        for event in data["events"]:
+            for key in ("from_status", "to_status"):
+                if event.get(key) == "rated":
+                    event[key] = "completed"
+
 
 class DemandDetailSerializer(DemandSerializer):
     events = EventSerializer(many=True, read_only=True)
