@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhifu.accounts import selectors as people
 from zhifu.accounts.models import Retailer
+from zhifu.accounts.policies import is_specialist
 from zhifu.core.errors import NotFound
 
 from .models import Dimension, Indicator, OrderRecord, ProfileSnapshot
@@ -53,12 +54,16 @@ def retailer_tier(*, retailer, today: dt.date | None = None) -> str:
 # --- scope ------------------------------------------------------------------------------------
 
 def profile_retailer_list(*, user) -> QuerySet[Retailer]:
-    """Retailers whose profile the user may see.
+    """Retailers whose profile the user may see: the people scope, and for a specialist
+    also the shops behind its own tasks (work in another district included)."""
+    scoped = people.retailer_list(user=user)
+    if not is_specialist(user):
+        return scoped
+    from dispatch.models import ServiceTask
 
-    Today this is the people scope (a specialist: the districts it serves). Dispatch extends
-    it for specialists with the retailers behind their tasks: OR those ids in here, and every
-    profile page and endpoint follows."""
-    return people.retailer_list(user=user)
+    behind_tasks = ServiceTask.objects.filter(specialist=user.specialist).values("retailer_id")
+    return Retailer.objects.select_related("district", "grid").filter(
+        Q(pk__in=scoped.values("pk")) | Q(pk__in=behind_tasks))
 
 
 def profile_retailer_get(*, user, retailer_id: int) -> Retailer:

@@ -33,7 +33,12 @@ def timed(label, fn):
     print(f"{{label}}: {{dt:.2f}} s  {{result}}", flush=True)
     return dt
 
+from strategy.models import RecommendationFeedback, RetailerStrategy, PlannedVisit
 timed("profiles recompute", lambda: profiles_recompute())
+# The demo seeder generated strategies already: start from none, as a new city would.
+PlannedVisit.objects.all().delete()
+RecommendationFeedback.objects.all().delete()
+RetailerStrategy.objects.all().delete()
 timed("strategies, first generation", services.strategies_generate)
 timed("strategies, nothing changed", services.strategies_generate)
 latest = ProfileSnapshot.objects.order_by("-period").values_list("period", flat=True).first()

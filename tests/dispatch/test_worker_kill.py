@@ -34,6 +34,9 @@ def test_killed_worker_leaves_no_half_written_plan_and_the_run_completes(city, t
     queue = f"dispatch-test-{uuid.uuid4().hex[:8]}"
     routes = app.conf.task_routes
     app.conf.task_routes = {"dispatch.*": {"queue": queue}}
+    # Celery prepares its routes and router once and caches both: rebuild them.
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
     settings.DISPATCH_LEASE_MARGIN_SECONDS = 20
     env = {"DISPATCH_QUEUE": queue, "DISPATCH_LEASE_MARGIN_SECONDS": "20"}
     log = tmp_path / "workers.log"
@@ -67,6 +70,8 @@ def test_killed_worker_leaves_no_half_written_plan_and_the_run_completes(city, t
         assert assigned.count() == len(tasks)
     finally:
         app.conf.task_routes = routes
+        app.amqp.flush_routes()
+        app.amqp.__dict__.pop("router", None)
         if first.poll() is None:
             stop_worker(first)
         if second is not None:

@@ -107,3 +107,24 @@ def test_indicator_list_tells_the_client_what_to_collect(org, api):
     method = next(i for i in body if i["code"] == "data_collection_method")
     assert method["answers"]["pos"] == "POS机" and method["collectable"] is True
     assert next(i for i in body if i["code"] == "grade")["collectable"] is False
+
+
+def test_specialist_sees_profiles_behind_its_tasks_in_other_districts(org, api):
+    import datetime as dt
+
+    from dispatch.models import ServiceTask
+    from tests.conftest import login_api
+
+    far = org.retailer_south
+    login_api(api, org.specialist_north.user)
+    assert api.get(f"/api/v1/retailers/{far.pk}/profile/").status_code == 404
+    ServiceTask.objects.create(
+        source="visit", retailer=far, district=far.district, title="跨片区支援",
+        service_date=dt.date(2026, 11, 24), window_start=dt.time(9), window_end=dt.time(17),
+        service_minutes=20, status="assigned", specialist=org.specialist_north)
+    assert api.get(f"/api/v1/retailers/{far.pk}/profile/").status_code == 200
+    # Someone else's task opens nothing for this specialist.
+    other = org.retailer_north2
+    ServiceTask.objects.filter(retailer=far).update(specialist=org.specialist_south)
+    assert api.get(f"/api/v1/retailers/{far.pk}/profile/").status_code == 404
+    assert api.get(f"/api/v1/retailers/{other.pk}/profile/").status_code == 200
