@@ -16,6 +16,7 @@ SEEDERS = [
     "profiling.demo",
     "demands.demo",
     "strategy.demo",
+    "evaluation.demo",
 ]
 
 

@@ -1,0 +1,87 @@
+"""The manager's PC dashboard: KPIs with trends, demand flow, SLA at risk, specialists'
+radars and ranking, district comparison; every table exports to Excel."""
+
+import datetime as dt
+import io
+
+import pandas as pd
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from zhifu.accounts import selectors as people
+from zhifu.accounts.choices import Role
+from zhifu.accounts.policies import role_required
+from zhifu.accounts.views.manager import export_response
+
+from .. import dashboard
+
+KPI_LABELS = {
+    "handling_hours": _("Average handling time (h)"),
+    "first_time_resolution": _("First-time resolution"),
+    "audit_pass_rate": _("Audit pass rate"),
+    "self_submitted_rate": _("Self-submitted demands"),
+    "catalogue_awareness": _("Catalogue awareness"),
+    "personalised_share": _("Personalised-need share"),
+    "sla_compliance": _("SLA compliance"),
+    "satisfaction": _("Satisfaction (stars)"),
+}
+PERCENT = {"first_time_resolution", "audit_pass_rate", "self_submitted_rate",
+           "catalogue_awareness", "personalised_share", "sla_compliance"}
+
+
+def _month(raw: str | None) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(raw or "", "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+def _xlsx(rows: list[dict], stem: str):
+    buffer = io.BytesIO()
+    pd.DataFrame(rows).to_excel(buffer, index=False, engine="openpyxl")
+    return export_response(buffer.getvalue(), stem=stem, fmt="xlsx")
+
+
+@role_required(Role.MANAGER, Role.ADMIN)
+def kpi_dashboard(request):
+    from demands.selectors import sla_at_risk
+
+    scope = dashboard.scope_for(user=request.user, district_code=request.GET.get("district"),
+                                first=_month(request.GET.get("from")),
+                                last=_month(request.GET.get("to")))
+    months = dashboard.kpis_by_month(scope)
+    closed = dashboard.add_months(dashboard.timezone.localdate().replace(day=1), -1)
+    export = request.GET.get("export")
+    if export == "kpis":
+        return _xlsx([{"month": m, **{str(KPI_LABELS[k]): v for k, v in f.items()}}
+                      for m, f in months.items()], "kpis")
+    if export == "flow":
+        flow = dashboard.demand_flow(scope)
+        return _xlsx([{"district": d, **{s: flow["series"][s][i] for s in flow["statuses"]}}
+                      for i, d in enumerate(flow["districts"])], "demand-flow")
+    if export == "districts":
+        return _xlsx(dashboard.district_comparison(scope), "districts")
+    if export == "specialists":
+        return _xlsx(dashboard.capability_table(user=request.user, scope=scope, period=closed),
+                     "specialists")
+    totals = dashboard.kpis_total(scope)
+    cards = [{"name": k, "label": KPI_LABELS[k], "value": totals.get(k), "percent": k in PERCENT}
+             for k in dashboard.KPI_NAMES]
+    at_risk = sla_at_risk(user=request.user).filter(district_id__in=scope.district_ids)
+    return render(request, "evaluation/dashboard.html", {
+        "cards": cards,
+        "scope": scope, "closed": closed,
+        "districts": people.district_list(user=request.user),
+        "chosen": request.GET.get("district", ""),
+        "from": request.GET.get("from", scope.start.strftime("%Y-%m")),
+        "to": request.GET.get("to", dashboard.add_months(scope.end, -1).strftime("%Y-%m")),
+        "at_risk": at_risk.select_related("retailer", "assignee__user")[:20],
+        "comparison": dashboard.district_comparison(scope),
+        "specialists": dashboard.capability_table(user=request.user, scope=scope,
+                                                  period=closed),
+        "chart_data": {
+            "months": list(months), "labels": {k: str(v) for k, v in KPI_LABELS.items()},
+            "trends": {k: [months[m][k] for m in months] for k in dashboard.KPI_NAMES},
+            "flow": dashboard.demand_flow(scope),
+        },
+    })
