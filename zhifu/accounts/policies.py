@@ -70,6 +70,8 @@ def role_required(*roles: str):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        # Read by the authorisation matrix test: every page declares who may open it.
+        wrapper.allowed_roles = frozenset(roles)
         return wrapper
 
     return decorator

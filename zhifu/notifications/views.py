@@ -1,19 +1,19 @@
 """The notification centre page: phone layout for retailers, dashboard layout for staff."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from zhifu.accounts.policies import is_retailer
+from zhifu.accounts.choices import Role
+from zhifu.accounts.policies import is_retailer, role_required
 from zhifu.core.errors import NotFound
 
 from . import selectors, services
 
 
-@login_required
+@role_required(*Role.values)
 def notification_list(request):
     qs = selectors.notification_list(user=request.user,
                                      unread_only=request.GET.get("unread") == "1")
@@ -26,7 +26,7 @@ def notification_list(request):
 
 
 @require_POST
-@login_required
+@role_required(*Role.values)
 def notification_read(request, pk: int):
     try:
         row = services.notification_mark_read(user=request.user, notification_id=pk)
@@ -40,7 +40,7 @@ def notification_read(request, pk: int):
 
 
 @require_POST
-@login_required
+@role_required(*Role.values)
 def notification_read_all(request):
     services.notification_mark_all_read(user=request.user)
     return redirect("notifications:list")
