@@ -82,6 +82,8 @@ def _kpi_rows(scope: Scope, monthly: bool) -> dict[str, dict[str, float | None]]
     from zhifu.accounts.models import Retailer
 
     def grouped(queryset, field):
+        # order_by(): a model's default ordering would otherwise join the GROUP BY.
+        queryset = queryset.order_by()
         if monthly:
             return queryset.annotate(m=TruncMonth(field)).values("m")
         return queryset.annotate(m=Value("all", output_field=CharField())).values("m")

@@ -12,7 +12,10 @@ def finished_demand(shop, specialist, manager, *, when, item_code="terminal_main
     from demands import services as d
     from demands.models import CatalogueItem
 
-    item = CatalogueItem.objects.get(code=item_code)
+    # get_or_create: transactional tests (the browser's) flush the migration's catalogue.
+    item = CatalogueItem.objects.get_or_create(
+        code=item_code, defaults={"tier": "inclusive", "name_zh": item_code,
+                                  "name_en": item_code, "item_score": 15})[0]
     demand = d.demand_order(retailer=shop, item=item, actor=shop.user, segment="basic",
                             now=when - dt.timedelta(hours=3))
     d.demand_accept(demand=demand, actor=manager, now=when - dt.timedelta(hours=2))
