@@ -17,6 +17,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    Sum,
     Value,
 )
 from django.db.models.functions import TruncMonth
@@ -226,3 +227,46 @@ def capability_table(*, user, scope: Scope, period: dt.date) -> list[dict]:
                      "quality": snap.work_quality if snap else None,
                      "service": snap.service_evaluation if snap else None})
     return rows
+
+
+def skill_gaps(scope: Scope, top: int = 5) -> list[dict]:
+    """Per district: which skills the demand mix needs more than the team can give.
+
+    Demand share: each demand of the scope counts once for every skill its catalogue
+    item needs. Supply share: the specialists' skill levels summed per skill. The gap is
+    demand share − supply share, in percentage points; the largest are listed.
+    """
+    from demands.models import Demand
+    from zhifu.accounts.models import Skill, SpecialistSkill
+
+    needed = (Demand.objects.filter(district_id__in=scope.district_ids,
+                                    submitted_at__gte=scope.start_at,
+                                    submitted_at__lt=scope.end_at, item__isnull=False)
+              .order_by().values("district__name", "item__skills__code")
+              .annotate(n=Count("id")))
+    supplied = (SpecialistSkill.objects.filter(specialist__active=True,
+                                               specialist__home_district_id__in=scope.district_ids)
+                .order_by().values("specialist__home_district__name", "skill__code")
+                .annotate(levels=Sum("level")))
+    names = dict(Skill.objects.values_list("code", "name"))
+    demand: dict[str, dict[str, int]] = {}
+    for row in needed:
+        if row["item__skills__code"]:
+            demand.setdefault(row["district__name"], {})[row["item__skills__code"]] = row["n"]
+    supply: dict[str, dict[str, int]] = {}
+    for row in supplied:
+        supply.setdefault(row["specialist__home_district__name"], {})[row["skill__code"]] = (
+            row["levels"])
+    out = []
+    for district in sorted(set(demand) | set(supply)):
+        need, have = demand.get(district, {}), supply.get(district, {})
+        need_total, have_total = sum(need.values()) or 1, sum(have.values()) or 1
+        gaps = sorted(((need.get(s, 0) / need_total - have.get(s, 0) / have_total) * 100, s)
+                      for s in set(need) | set(have))
+        for gap, skill in sorted(gaps, reverse=True)[:top]:
+            if gap > 0:
+                out.append({"district": district, "skill": names.get(skill, skill),
+                            "demand_share": round(need.get(skill, 0) / need_total * 100, 1),
+                            "supply_share": round(have.get(skill, 0) / have_total * 100, 1),
+                            "gap_points": round(gap, 1)})
+    return out

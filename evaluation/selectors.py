@@ -118,10 +118,16 @@ def team_radar(*, user, period: dt.date) -> list[dict]:
             specialist__home_district__in=user.managed_districts.all())
     elif not is_admin(user):
         return []
-    return list(snapshots.values("specialist__home_district__name").annotate(
+    rows = snapshots.values("specialist__home_district_id",
+                            "specialist__home_district__name").annotate(
         basic=Avg("basic_information"), quality=Avg("work_quality"),
         service=Avg("service_evaluation"), n=Count("id")).order_by(
-        "specialist__home_district__name"))
+        "specialist__home_district__name")
+    return [{"district_id": r["specialist__home_district_id"],
+             "district": r["specialist__home_district__name"],
+             "basic": round(r["basic"], 1), "quality": round(r["quality"], 1),
+             "service": round(r["service"], 1) if r["service"] is not None else None,
+             "specialists": r["n"]} for r in rows]
 
 
 def awards(*, period: dt.date) -> list[MonthlyAward]:

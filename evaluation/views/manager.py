@@ -13,7 +13,7 @@ from zhifu.accounts.choices import Role
 from zhifu.accounts.policies import role_required
 from zhifu.accounts.views.manager import export_response
 
-from .. import dashboard
+from .. import dashboard, selectors
 
 KPI_LABELS = {
     "handling_hours": _("Average handling time (h)"),
@@ -61,12 +61,17 @@ def kpi_dashboard(request):
                       for i, d in enumerate(flow["districts"])], "demand-flow")
     if export == "districts":
         return _xlsx(dashboard.district_comparison(scope), "districts")
+    if export == "gaps":
+        return _xlsx(dashboard.skill_gaps(scope), "capability-gaps")
+    if export == "teams":
+        return _xlsx(list(selectors.team_radar(user=request.user, period=closed)), "teams")
     if export == "specialists":
         return _xlsx(dashboard.capability_table(user=request.user, scope=scope, period=closed),
                      "specialists")
     totals = dashboard.kpis_total(scope)
     cards = [{"name": k, "label": KPI_LABELS[k], "value": totals.get(k), "percent": k in PERCENT}
              for k in dashboard.KPI_NAMES]
+    scope_districts = set(scope.district_ids)
     at_risk = sla_at_risk(user=request.user).filter(district_id__in=scope.district_ids)
     return render(request, "evaluation/dashboard.html", {
         "cards": cards,
@@ -79,6 +84,9 @@ def kpi_dashboard(request):
         "comparison": dashboard.district_comparison(scope),
         "specialists": dashboard.capability_table(user=request.user, scope=scope,
                                                   period=closed),
+        "gaps": dashboard.skill_gaps(scope),
+        "teams": [t for t in selectors.team_radar(user=request.user, period=closed)
+                  if not scope_districts or t["district_id"] in scope_districts],
         "chart_data": {
             "months": list(months), "labels": {k: str(v) for k, v in KPI_LABELS.items()},
             "trends": {k: [months[m][k] for m in months] for k in dashboard.KPI_NAMES},

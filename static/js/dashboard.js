@@ -36,8 +36,8 @@
       })
     });
   }
-  function radar(rows) {
-    var c = chart("radar");
+  function radar(rows, id) {
+    var c = chart(id || "radar");
     if (!c) { return; }
     var scored = rows.filter(function (r) { return r.basic !== null; }).slice(0, 8);
     c.setOption({
@@ -45,8 +45,9 @@
       radar: { indicator: [{ name: "基本信息 Basic", max: 100 }, { name: "工作质量 Quality", max: 100 },
                            { name: "服务评价 Service", max: 100 }], center: ["50%", "58%"] },
       series: [{ type: "radar", data: scored.map(function (r) {
-        return { name: r.name, value: [r.basic, r.quality, r.service || 0] }; }) }]
+        return { name: r.name || r.district, value: [r.basic, r.quality, r.service || 0] }; }) }]
     });
   }
-  global.zhifuDashboard = { draw: function (data, rows) { trends(data); flow(data); radar(rows); } };
+  global.zhifuDashboard = { draw: function (data, rows, teams) {
+    trends(data); flow(data); radar(rows, "radar"); radar(teams || [], "team-radar"); } };
 })(window);

@@ -112,3 +112,25 @@ def test_first_time_resolution_and_handling_time_with_a_reopened_demand(team):
     assert cards["first_time_resolution"] == 0.5
     # (6 h for the reopened one, 3 h for the other) / 2, each demand counted once.
     assert cards["handling_hours"] == pytest.approx(4.5)
+
+
+def test_capability_gaps_follow_the_demand_mix(history):
+    """Every demand here needs terminal maintenance, which nobody in the team has."""
+    from demands.models import Demand
+
+    assert Demand.objects.filter(item__skills__code="terminal_maintenance").exists()
+    response = _client(history.manager).get("/dashboard/kpis/?from=2026-10")
+    gaps = {(g["district"], g["skill"]): g for g in response.context["gaps"]}
+    gap = next(g for (d, s), g in gaps.items() if d == history.district.name
+               and g["supply_share"] == 0)
+    assert gap["demand_share"] > 0 and gap["gap_points"] == gap["demand_share"]
+
+
+def test_team_radar_averages_each_district(history):
+    services.month_close(period=local(2026, 10, 1).date())
+    from evaluation.selectors import team_radar
+
+    rows = team_radar(user=history.manager, period=local(2026, 10, 1).date())
+    assert len(rows) == 1 and rows[0]["specialists"] == 2
+    # ace: 25 × 4; rookie: college 15 + under a year 5 + no certificate 5 + no title 5.
+    assert rows[0]["basic"] == pytest.approx((100 + 30) / 2, abs=0.1)
