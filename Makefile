@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint migrate seed messages bench-solver bench-profiles ci clean
+.PHONY: run test install bench-deps lint migrate seed messages ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: install
 ## set DATABASE_URL / CELERY_BROKER_URL / REDIS_URL for PostgreSQL and Redis)
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Optional peers for the solver benchmark (PyVRP); never needed by the platform
+bench-deps: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,bench]"
 
 lint: install
 	$(BIN)/ruff check .

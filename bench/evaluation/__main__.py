@@ -46,10 +46,13 @@ for label, url in PAGES:
     times = []
     for _ in range({requests}):
         with CaptureQueriesContext(connection) as queries:
-            t = time.perf_counter(); response = client.get(url); times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - t)
     times.sort()
     p95 = times[max(0, int(len(times) * 0.95) - 1)]
-    print(f"{{label:<28}} {{response.status_code}}  median {{statistics.median(times)*1000:7.0f}} ms"
+    median = statistics.median(times) * 1000
+    print(f"{{label:<28}} {{response.status_code}}  median {{median:7.0f}} ms"
           f"  p95 {{p95*1000:7.0f}} ms  {{len(queries.captured_queries):3d}} queries", flush=True)
 """
 

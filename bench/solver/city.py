@@ -6,6 +6,7 @@ is deliberately slightly over-subscribed so that *which* optional visits
 are served (priority) matters, as it does in real dispatch.
 Generated from a fixed numpy seed: the same arguments give the same city.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +17,13 @@ CENTER = (23.35, 116.68)
 SKILLS = ("display", "audit", "promo")
 
 
-def make_city(n_tasks: int = 3000, n_specialists: int = 100, n_districts: int = 6, seed: int = 7,
-              radius_km: float = 9.0) -> Problem:
+def make_city(
+    n_tasks: int = 3000,
+    n_specialists: int = 100,
+    n_districts: int = 6,
+    seed: int = 7,
+    radius_km: float = 9.0,
+) -> Problem:
     rng = np.random.default_rng(seed)
     km_lat = 1 / 111.0
     km_lon = 1 / (111.0 * np.cos(np.radians(CENTER[0])))
@@ -37,10 +43,22 @@ def make_city(n_tasks: int = 3000, n_specialists: int = 100, n_districts: int = 
             if rng.random() < 0.5:
                 skills["promo"] = 1
             skills = {k2: v for k2, v in skills.items() if v > 0}
-            specs.append(Specialist(id=f"S{k:03d}", start=(la, lo), end=(la, lo), shift_start=480, shift_end=1020,
-                                    skills=skills, radius_km=radius_km, district=f"D{d + 1}"))
+            specs.append(
+                Specialist(
+                    id=f"S{k:03d}",
+                    start=(la, lo),
+                    end=(la, lo),
+                    shift_start=480,
+                    shift_end=1020,
+                    skills=skills,
+                    radius_km=radius_km,
+                    district=f"D{d + 1}",
+                )
+            )
     tasks = []
-    pin_pool = {f"D{d + 1}": [s for s in specs if s.district == f"D{d + 1}"] for d in range(n_districts)}
+    pin_pool = {
+        f"D{d + 1}": [s for s in specs if s.district == f"D{d + 1}"] for d in range(n_districts)
+    }
     for i in range(n_tasks):
         d = int(rng.integers(0, n_districts))
         la = centers[d][0] + rng.normal(0, 2.2) * km_lat
@@ -65,7 +83,20 @@ def make_city(n_tasks: int = 3000, n_specialists: int = 100, n_districts: int = 
             ok = [s for s in pin_pool[f"D{d + 1}"] if all(s.level(k) >= v for k, v in need.items())]
             if ok:
                 pinned = ok[int(rng.integers(0, len(ok)))].id
-        tasks.append(Task(id=f"T{i:04d}", location=(la, lo), service=float(rng.integers(8, 16)), tw_start=a, tw_end=b,
-                          priority=float(rng.integers(1, 6)), skills=need, mandatory=bool(mandatory),
-                          pinned_to=pinned, district=f"D{d + 1}"))
-    return Problem.from_coordinates(tasks, specs, CoordinateTravel(road_factor=1.3, speed_kmh=25.0), name="shantou-city")
+        tasks.append(
+            Task(
+                id=f"T{i:04d}",
+                location=(la, lo),
+                service=float(rng.integers(8, 16)),
+                tw_start=a,
+                tw_end=b,
+                priority=float(rng.integers(1, 6)),
+                skills=need,
+                mandatory=bool(mandatory),
+                pinned_to=pinned,
+                district=f"D{d + 1}",
+            )
+        )
+    return Problem.from_coordinates(
+        tasks, specs, CoordinateTravel(road_factor=1.3, speed_kmh=25.0), name="shantou-city"
+    )

@@ -1,9 +1,9 @@
 """The compared methods, all on the same Problem and the same wall-clock budget."""
+
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Optional
 
 from dispatch.solver import MaxSeconds, Params, finalize, solve
 from dispatch.solver.baselines import solve_greedy, solve_ortools
@@ -33,14 +33,20 @@ def run_greedy(problem, seconds: float, seed: int, params: Params):
     return finalize(problem, params, routes, un, {"method": "greedy"}), el
 
 
-def run_pyvrp(problem, seconds: float, seed: int, params: Params, vrplib_path: Optional[Path] = None,
-              rounding: str = "trunc1"):
+def run_pyvrp(
+    problem,
+    seconds: float,
+    seed: int,
+    params: Params,
+    vrplib_path: Path | None = None,
+    rounding: str = "trunc1",
+):
     """PyVRP (optional). Only plain VRPLIB instances: PyVRP has no skills model."""
     try:
         import pyvrp
         from pyvrp.stop import MaxRuntime
     except ImportError:
-        raise Skip("pyvrp not installed (pip install pyvrp==0.14.1)")
+        raise Skip("pyvrp not installed (pip install pyvrp==0.14.1)") from None
     if vrplib_path is None:
         raise Skip("pyvrp runs only on VRPLIB instances (no skills/pins/radius in its model)")
     rf = {"trunc1": "dimacs", "nint": "round", "exact": "none"}[rounding]

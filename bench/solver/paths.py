@@ -1,4 +1,5 @@
 """Where the shared benchmark data lives (``../shared/bench`` from the repo root by default)."""
+
 from __future__ import annotations
 
 import os

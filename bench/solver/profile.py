@@ -1,4 +1,5 @@
 """Profile the solver on one instance: python -m bench.solver.profile PATH [--generations 30]."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,9 +20,13 @@ def main(argv=None) -> int:
     problem = load_instance(__import__("pathlib").Path(a.instance))[0]
     prof = cProfile.Profile()
     prof.enable()
-    res = solve(problem, stop=MaxGenerations(a.generations), seed=1, params=Params(workers=1, refine=False))
+    res = solve(
+        problem, stop=MaxGenerations(a.generations), seed=1, params=Params(workers=1, refine=False)
+    )
     prof.disable()
-    print(f"cost={res.cost.total:.2f} feasible={res.feasible} generations={res.stats['generations']}")
+    print(
+        f"cost={res.cost.total:.2f} feasible={res.feasible} generations={res.stats['generations']}"
+    )
     pstats.Stats(prof).sort_stats("tottime").print_stats(a.top)
     return 0
 

@@ -6,6 +6,7 @@ convention of the shipped Solomon BKS (trunc(10*euclid)/10), ``"nint"``
 the TSPLIB EUC_2D rule, ``"exact"`` plain Euclidean. Travel time equals
 distance; every vehicle starts and ends at the depot, shift = depot window.
 """
+
 from __future__ import annotations
 
 import math
@@ -38,7 +39,7 @@ def _parse(path: Path) -> tuple[dict, dict]:
         if re.match(r"^[A-Z_]+_SECTION\b", line):
             cur = line.split()[0]
             sections[cur] = []
-            rest = line[len(cur):].strip(" :")
+            rest = line[len(cur) :].strip(" :")
             if rest:
                 sections[cur].append(rest.split())
             continue
@@ -119,10 +120,26 @@ def read_vrplib(path, rounding: str | None = None, vehicles: int | None = None) 
     cap = float(h["CAPACITY"]) if "CAPACITY" in h else math.inf
     nveh = vehicles if vehicles is not None else int(h.get("VEHICLES", dim - 1))
     cust = [i for i in range(dim) if i != depot]
-    tasks = [Task(id=str(i), service=float(service[i]), tw_start=float(tw[i, 0]), tw_end=float(tw[i, 1]),
-                  demand=float(demand[i]), mandatory=True) for i in cust]
-    specs = [Specialist(id=f"v{k + 1}", shift_start=float(tw[depot, 0]), shift_end=float(tw[depot, 1]),
-                        capacity=cap) for k in range(nveh)]
+    tasks = [
+        Task(
+            id=str(i),
+            service=float(service[i]),
+            tw_start=float(tw[i, 0]),
+            tw_end=float(tw[i, 1]),
+            demand=float(demand[i]),
+            mandatory=True,
+        )
+        for i in cust
+    ]
+    specs = [
+        Specialist(
+            id=f"v{k + 1}",
+            shift_start=float(tw[depot, 0]),
+            shift_end=float(tw[depot, 1]),
+            capacity=cap,
+        )
+        for k in range(nveh)
+    ]
     locs = cust + [depot] * (2 * nveh)
     M = D[np.ix_(locs, locs)]
     return VrpInstance(name, Problem.from_matrix(tasks, specs, M, name=name), nveh, rounding)

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zhifu.accounts.api.serializers import MaskedPhoneField
+from zhifu.core.api.fields import ClockTimeField
 
 from ..choices import DispatchMode, ExceptionKind
 from ..models import DispatchRun, ServiceTask
@@ -23,6 +24,8 @@ class TaskSerializer(serializers.ModelSerializer):
     retailer = TaskRetailerSerializer(read_only=True)
     district = serializers.CharField(source="district.code", read_only=True)
     demand_id = serializers.IntegerField(read_only=True, allow_null=True)
+    window_start = ClockTimeField(read_only=True)
+    window_end = ClockTimeField(read_only=True)
 
     class Meta:
         model = ServiceTask

@@ -1,10 +1,11 @@
 """Public entry point: ``solve(problem, *, stop, seed, params, callbacks)``."""
+
 from __future__ import annotations
 
 import math
 import random
 import time
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 from .checker import check
 from .cost import evaluate
@@ -19,7 +20,7 @@ from .refine import refine
 from .result import Result, Unserved
 from .stop import MaxSeconds, StopCriterion
 
-Callback = Callable[[int, float, float], Optional[bool]]
+Callback = Callable[[int, float, float], bool | None]
 
 
 def _unserved_reason(problem: Problem, params: Params, elig: Eligibility, i: int) -> str:
@@ -28,28 +29,60 @@ def _unserved_reason(problem: Problem, params: Params, elig: Eligibility, i: int
     t = problem.tasks[i]
     if t.mandatory or t.pinned_to is not None:
         return "could not be fitted into any eligible specialist's day (windows/shift/capacity)"
-    return (f"optional: serving it would cost more than its penalty "
-            f"({params.unserved_weight * t.priority:g}) or no feasible slot was left")
+    return (
+        f"optional: serving it would cost more than its penalty "
+        f"({params.unserved_weight * t.priority:g}) or no feasible slot was left"
+    )
 
 
-def finalize(problem: Problem, params: Params, routes: list, unserved: Sequence[int],
-             stats: dict, elig: Optional[Eligibility] = None) -> Result:
+def finalize(
+    problem: Problem,
+    params: Params,
+    routes: list,
+    unserved: Sequence[int],
+    stats: dict,
+    elig: Eligibility | None = None,
+) -> Result:
     """Score a plan exactly, explain it and run the independent checker on it."""
     elig = elig if elig is not None else compute_eligibility(problem, params)
     served = {i for r in routes for i in r}
     unserved = sorted(set(unserved) | {i for i in range(problem.n_tasks) if i not in served})
     rr, cb = evaluate(problem, params, routes, unserved)
     reasons = {i: _unserved_reason(problem, params, elig, i) for i in unserved}
-    rep = check(problem, {problem.specialists[k].id: [problem.tasks[i].id for i in r] for k, r in enumerate(routes)},
-                {problem.tasks[i].id: reasons[i] for i in unserved}, params.allow_cross_district)
-    uns = tuple(Unserved(problem.tasks[i].id, reasons[i], bool(problem.tasks[i].mandatory),
-                         problem.tasks[i].priority) for i in unserved)
-    return Result(rr, uns, cb, explain(problem, params, elig, routes, rr, reasons), rep.ok,
-                  tuple(f"{v.kind}: {v.message}" for v in rep.violations), dict(stats))
+    rep = check(
+        problem,
+        {problem.specialists[k].id: [problem.tasks[i].id for i in r] for k, r in enumerate(routes)},
+        {problem.tasks[i].id: reasons[i] for i in unserved},
+        params.allow_cross_district,
+    )
+    uns = tuple(
+        Unserved(
+            problem.tasks[i].id,
+            reasons[i],
+            bool(problem.tasks[i].mandatory),
+            problem.tasks[i].priority,
+        )
+        for i in unserved
+    )
+    return Result(
+        rr,
+        uns,
+        cb,
+        explain(problem, params, elig, routes, rr, reasons),
+        rep.ok,
+        tuple(f"{v.kind}: {v.message}" for v in rep.violations),
+        dict(stats),
+    )
 
 
-def solve(problem: Problem, *, stop: Optional[StopCriterion] = None, seed: int = 0,
-          params: Optional[Params] = None, callbacks: Sequence[Callback] = ()) -> Result:
+def solve(
+    problem: Problem,
+    *,
+    stop: StopCriterion | None = None,
+    seed: int = 0,
+    params: Params | None = None,
+    callbacks: Sequence[Callback] = (),
+) -> Result:
     """Plan the day.
 
     stop       -- when to stop the GA (default ``MaxSeconds(10)``); combine with ``|``.
@@ -67,7 +100,10 @@ def solve(problem: Problem, *, stop: Optional[StopCriterion] = None, seed: int =
         raise ValueError(f"seed must be an int, got {seed!r}")
     if problem.n_tasks > params.decompose_above:
         from .decompose import solve_decomposed
-        return solve_decomposed(problem, stop=stop, seed=seed, params=params, callbacks=callbacks, t0=t0)
+
+        return solve_decomposed(
+            problem, stop=stop, seed=seed, params=params, callbacks=callbacks, t0=t0
+        )
     random.seed(seed)
     elig = compute_eligibility(problem, params)
     model = build_model(problem, params, elig)
@@ -83,7 +119,9 @@ def solve(problem: Problem, *, stop: Optional[StopCriterion] = None, seed: int =
         ga_deadline = math.inf
     stats = {"seed": seed, "method": "ga"}
     if model.active:
-        routes, unserved, gstats = run_ga(model, params, seed, stop, inactive, t0, ga_deadline, callbacks)
+        routes, unserved, gstats = run_ga(
+            model, params, seed, stop, inactive, t0, ga_deadline, callbacks
+        )
         stats.update(gstats)
     else:
         routes, unserved = [[] for _ in range(problem.n_specialists)], []
@@ -97,8 +135,9 @@ def solve(problem: Problem, *, stop: Optional[StopCriterion] = None, seed: int =
     stats["refined"] = False
     if use_refine and model.active:
         remaining = (t0 + limit - time.monotonic()) if math.isfinite(limit) else 5.0
-        routes, unserved, improved = refine(problem, params, elig, model, routes, unserved, remaining,
-                                            stop.is_deterministic())
+        routes, unserved, improved = refine(
+            problem, params, elig, model, routes, unserved, remaining, stop.is_deterministic()
+        )
         stats["refined"] = improved
     stats["elapsed"] = round(time.monotonic() - t0, 3)
     return finalize(problem, params, routes, unserved, stats, elig)

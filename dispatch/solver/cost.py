@@ -3,9 +3,10 @@
 The search uses a faster penalised approximation (time warp); everything
 that is returned is re-evaluated here with a plain forward simulation.
 """
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .params import Params
 from .problem import Problem
@@ -21,10 +22,10 @@ def min_duration_departure(problem: Problem, k: int, idxs: Sequence[int]) -> flo
     window opening".
     """
     from .ga.segments import cat
+
     s = problem.specialists[k]
     T = problem.travel
     n, m = problem.n_tasks, problem.n_specialists
-    Tl = {}
 
     class _Row:
         def __init__(self, a):
@@ -39,11 +40,22 @@ def min_duration_departure(problem: Problem, k: int, idxs: Sequence[int]) -> flo
 
     M = _M()
     big = 1e18
-    seg = (0.0, 0.0, 0.0, s.shift_start, s.shift_end if s.shift_end < big else big, 0.0, n + k, n + k)
+    seg = (
+        0.0,
+        0.0,
+        0.0,
+        s.shift_start,
+        s.shift_end if s.shift_end < big else big,
+        0.0,
+        n + k,
+        n + k,
+    )
     for i in idxs:
         t = problem.tasks[i]
         seg = cat(seg, (0.0, t.service, 0.0, t.tw_start, min(t.tw_end, big), 0.0, i, i), M)
-    seg = cat(seg, (0.0, 0.0, 0.0, s.shift_start, min(s.shift_end, big), 0.0, n + m + k, n + m + k), M)
+    seg = cat(
+        seg, (0.0, 0.0, 0.0, s.shift_start, min(s.shift_end, big), 0.0, n + m + k, n + m + k), M
+    )
     if seg[2] <= 1e-9:
         return max(s.shift_start, seg[3])
     first = idxs[0]
@@ -57,7 +69,9 @@ def schedule_route(problem: Problem, k: int, idxs: Sequence[int]) -> RouteResult
     st, en = problem.start_loc(k), problem.end_loc(k)
     tasks = problem.tasks
     if not idxs:
-        return RouteResult(s.id, (), (), s.shift_start, s.shift_start, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0)
+        return RouteResult(
+            s.id, (), (), s.shift_start, s.shift_start, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0
+        )
     dep = min_duration_departure(problem, k, idxs)
     t = dep
     prev = st
@@ -85,12 +99,25 @@ def schedule_route(problem: Problem, k: int, idxs: Sequence[int]) -> RouteResult
     d = float(T[prev, en])
     travel += d
     ret = t + d
-    return RouteResult(s.id, tuple(tasks[i].id for i in idxs), tuple(visits), dep, ret,
-                       travel, service, wait, late, ret - dep, load, cross)
+    return RouteResult(
+        s.id,
+        tuple(tasks[i].id for i in idxs),
+        tuple(visits),
+        dep,
+        ret,
+        travel,
+        service,
+        wait,
+        late,
+        ret - dep,
+        load,
+        cross,
+    )
 
 
-def evaluate(problem: Problem, params: Params, routes: Sequence[Sequence[int]],
-             unserved: Sequence[int]) -> tuple[tuple, CostBreakdown]:
+def evaluate(
+    problem: Problem, params: Params, routes: Sequence[Sequence[int]], unserved: Sequence[int]
+) -> tuple[tuple, CostBreakdown]:
     """Route results for every specialist (index order) and the cost breakdown."""
     rr = tuple(schedule_route(problem, k, routes[k]) for k in range(problem.n_specialists))
     travel = sum(r.travel for r in rr)
@@ -109,6 +136,21 @@ def evaluate(problem: Problem, params: Params, routes: Sequence[Sequence[int]],
     c_cross = params.cross_district_weight * cross
     c_work = params.work_weight * sum(works)
     n_served = sum(len(r.task_ids) for r in rr)
-    cb = CostBreakdown(c_travel + c_late + c_un + c_imb + c_cross + c_work, c_travel, c_late, c_un, c_imb, c_cross,
-                       c_work, travel, late, mad, sum(works), served_pri, unserved_pri, n_served, len(unserved))
+    cb = CostBreakdown(
+        c_travel + c_late + c_un + c_imb + c_cross + c_work,
+        c_travel,
+        c_late,
+        c_un,
+        c_imb,
+        c_cross,
+        c_work,
+        travel,
+        late,
+        mad,
+        sum(works),
+        served_pri,
+        unserved_pri,
+        n_served,
+        len(unserved),
+    )
     return rr, cb

@@ -3,16 +3,19 @@
 A 3,000-task GA in pure Python is too slow for a 60 s budget, and the
 districts are nearly independent anyway (radius limits keep specialists
 local). Each part is a ``Problem.subset`` solved by the normal GA with a
-share of the budget; parts run on ``params.workers`` processes. If
-cross-district help is allowed, unserved tasks are then offered to every
-eligible specialist by cheapest feasible insertion.
+share of the budget; parts run on ``params.workers`` processes. Then the
+unserved tasks are offered (highest priority first) to every eligible
+specialist of the whole problem by cheapest feasible insertion: a part only
+sees its own specialists, and with cross-district help on, other districts'
+specialists become eligible too.
 """
+
 from __future__ import annotations
 
 import math
 import multiprocessing as mp
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -42,7 +45,6 @@ def _kmeans(pts: np.ndarray, k: int, iters: int = 25) -> np.ndarray:
 
 def partition(problem: Problem, part_size: int = PART_SIZE) -> list:
     """List of (task ids, specialist ids). Pinned tasks follow their specialist."""
-    n = problem.n_tasks
     specs = problem.specialists
     groups: dict = {}
     for t in problem.tasks:
@@ -78,7 +80,12 @@ def partition(problem: Problem, part_size: int = PART_SIZE) -> list:
                     assign[j].append(ss[si].id)
                     break
         for j in range(k):
-            parts.append(([tasks[i].id for i in np.nonzero(lab == j)[0] if tasks[i].pinned_to is None], assign[j]))
+            parts.append(
+                (
+                    [tasks[i].id for i in np.nonzero(lab == j)[0] if tasks[i].pinned_to is None],
+                    assign[j],
+                )
+            )
     # pinned tasks go with their specialist
     where = {sid: pi for pi, (_, sids) in enumerate(parts) for sid in sids}
     for t in problem.tasks:
@@ -89,6 +96,7 @@ def partition(problem: Problem, part_size: int = PART_SIZE) -> list:
 
 def _solve_part(args):
     from .api import solve
+
     sub, stop, seed, params = args
     if not sub.specialists:
         return None
@@ -96,16 +104,28 @@ def _solve_part(args):
     return [list(rr.task_ids) for rr in r.routes], r.stats.get("generations", 0)
 
 
-def solve_decomposed(problem: Problem, *, stop: StopCriterion, seed: int, params: Params,
-                     callbacks: Sequence = (), t0: float | None = None):
+def solve_decomposed(
+    problem: Problem,
+    *,
+    stop: StopCriterion,
+    seed: int,
+    params: Params,
+    callbacks: Sequence = (),
+    t0: float | None = None,
+):
     from .api import finalize
+
     t0 = time.monotonic() if t0 is None else t0
     parts = partition(problem)
     limit = stop.time_limit()
     W = max(1, params.workers)
     rounds = math.ceil(len(parts) / W)
-    sub_params = params.replace(workers=1, decompose_above=10 ** 9, population_size=min(params.population_size, 8),
-                                generation_size=min(params.generation_size, 8))
+    sub_params = params.replace(
+        workers=1,
+        decompose_above=10**9,
+        population_size=min(params.population_size, 8),
+        generation_size=min(params.generation_size, 8),
+    )
     jobs = []
     for pi, (tids, sids) in enumerate(parts):
         if not sids:
@@ -128,21 +148,28 @@ def solve_decomposed(problem: Problem, *, stop: StopCriterion, seed: int, params
     six = problem.specialist_index()
     routes = [[] for _ in range(problem.n_specialists)]
     gens = 0
-    for (sub, _, _, _), out in zip(jobs, outs):
+    for (sub, _, _, _), out in zip(jobs, outs, strict=True):
         if out is None:
             continue
         rts, g = out
         gens += g
-        for s, r in zip(sub.specialists, rts):
+        for s, r in zip(sub.specialists, rts, strict=True):
             routes[six[s.id]] = [tix[t] for t in r]
     elig = compute_eligibility(problem, params)
-    if params.allow_cross_district:
-        _insert_leftovers(problem, params, elig, routes)
+    # parts only see their own specialists: offer leftovers to every eligible one
+    # (eligibility already enforces skills, radius unless cross-district help is on, pins)
+    _insert_leftovers(problem, params, elig, routes)
     served = {i for r in routes for i in r}
     unserved = [i for i in range(problem.n_tasks) if i not in served]
     el = time.monotonic() - t0
-    stats = {"seed": seed, "method": "ga-decomposed", "parts": len(jobs), "generations": gens,
-             "elapsed": round(el, 3), "history": []}
+    stats = {
+        "seed": seed,
+        "method": "ga-decomposed",
+        "parts": len(jobs),
+        "generations": gens,
+        "elapsed": round(el, 3),
+        "history": [],
+    }
     res = finalize(problem, params, routes, unserved, stats, elig)
     for cb in callbacks:
         cb(gens, res.cost.total, time.monotonic() - t0)
@@ -175,20 +202,26 @@ def _insert_leftovers(problem, params, elig, routes, max_specs: int = 8):
     T = problem.travel
     n = problem.n_tasks
     served = {i for r in routes for i in r}
-    left = sorted((i for i in range(n) if i not in served and elig.allowed[:, i].any()),
-                  key=lambda i: -problem.tasks[i].priority)
+    left = sorted(
+        (i for i in range(n) if i not in served and elig.allowed[:, i].any()),
+        key=lambda i: -problem.tasks[i].priority,
+    )
     for i in left:
         ks = np.nonzero(elig.allowed[:, i])[0]
         ks = sorted(ks, key=lambda k: T[n + k, i])[:max_specs]
         best = None
         for k in ks:
             r = routes[k]
-            base = _feasible_insert_cost(problem, k, r, -1, 0) if False else None
-            cur = sum(T[a, b] for a, b in zip([n + k] + r, r + [n + problem.n_specialists + k]))
+            cur = sum(
+                T[a, b]
+                for a, b in zip([n + k] + r, r + [n + problem.n_specialists + k], strict=True)
+            )
             for pos in range(len(r) + 1):
                 c = _feasible_insert_cost(problem, k, r, i, pos)
                 if c is not None:
-                    d = params.travel_weight * (c - cur) + (params.cross_district_weight if elig.cross[k, i] else 0)
+                    d = params.travel_weight * (c - cur) + (
+                        params.cross_district_weight if elig.cross[k, i] else 0
+                    )
                     if best is None or d < best[0]:
                         best = (d, k, pos)
         t = problem.tasks[i]

@@ -4,6 +4,7 @@ Returns both a boolean matrix (used by every search component) and, for
 tasks that no specialist can take, a human-readable reason so they come
 back as unserved instead of being dropped silently.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,9 +18,9 @@ from .travel import haversine_km
 
 @dataclass(frozen=True)
 class Eligibility:
-    allowed: np.ndarray          # (m, n) bool
-    reasons: dict                # task index -> reason, for tasks with no allowed specialist
-    cross: np.ndarray            # (m, n) bool: serving would be cross-district help
+    allowed: np.ndarray  # (m, n) bool
+    reasons: dict  # task index -> reason, for tasks with no allowed specialist
+    cross: np.ndarray  # (m, n) bool: serving would be cross-district help
 
 
 def _skill_ok(spec, task) -> tuple[bool, str]:
@@ -59,8 +60,12 @@ def compute_eligibility(problem: Problem, params: Params) -> Eligibility:
             if t.demand > s.capacity:
                 why["capacity"] += 1
                 continue
-            if (s.radius_km is not None and not params.allow_cross_district
-                    and t.pinned_to is None and km[k, i] > s.radius_km + 1e-9):
+            if (
+                s.radius_km is not None
+                and not params.allow_cross_district
+                and t.pinned_to is None
+                and km[k, i] > s.radius_km + 1e-9
+            ):
                 why["radius"] += 1
                 continue
             st, en = problem.start_loc(k), problem.end_loc(k)
@@ -72,15 +77,20 @@ def compute_eligibility(problem: Problem, params: Params) -> Eligibility:
                 why["window"] += 1
                 continue
             allowed[k, i] = True
-            cross[k, i] = (t.district is not None and s.district is not None and t.district != s.district)
+            cross[k, i] = (
+                t.district is not None and s.district is not None and t.district != s.district
+            )
         if not allowed[:, i].any():
             pin = f"pinned specialist {t.pinned_to}: " if t.pinned_to is not None else ""
             if why["skill"] and len(why["skill"]) == len(cands):
                 if pin:
                     reasons[i] = f"{pin}lacks skill {why['skill'][0]}"
                 else:
-                    missing = [f"{name} level {lvl}" for name, lvl in t.skills
-                               if all(s.level(name) < lvl for s in problem.specialists)]
+                    missing = [
+                        f"{name} level {lvl}"
+                        for name, lvl in t.skills
+                        if all(s.level(name) < lvl for s in problem.specialists)
+                    ]
                     if missing:
                         reasons[i] = f"no specialist has skill {missing[0]}"
                     else:

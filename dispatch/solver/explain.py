@@ -1,4 +1,5 @@
 """Per-task explanations ("why this assignment") as JSON-ready dicts."""
+
 from __future__ import annotations
 
 from .eligibility import Eligibility
@@ -7,20 +8,29 @@ from .problem import Problem
 from .travel import haversine_km
 
 
-def explain(problem: Problem, params: Params, elig: Eligibility, routes: list, route_results: tuple,
-            unserved_reasons: dict) -> dict:
+def explain(
+    problem: Problem,
+    params: Params,
+    elig: Eligibility,
+    routes: list,
+    route_results: tuple,
+    unserved_reasons: dict,
+) -> dict:
     out: dict = {}
     T = problem.travel
     n, m = problem.n_tasks, problem.n_specialists
-    for k, (r, rr) in enumerate(zip(routes, route_results)):
+    for k, (r, rr) in enumerate(zip(routes, route_results, strict=True)):
         s = problem.specialists[k]
         nodes = [n + k] + list(r) + [n + m + k]
-        for p, (i, v) in enumerate(zip(r, rr.visits), start=1):
+        for p, (i, v) in enumerate(zip(r, rr.visits, strict=True), start=1):
             t = problem.tasks[i]
             detour = float(T[nodes[p - 1], i] + T[i, nodes[p + 1]] - T[nodes[p - 1], nodes[p + 1]])
             checks = {}
-            checks["skills"] = "ok" if not t.skills else "ok: " + ", ".join(
-                f"{name} {s.level(name)}>={lvl}" for name, lvl in t.skills)
+            checks["skills"] = (
+                "ok"
+                if not t.skills
+                else "ok: " + ", ".join(f"{name} {s.level(name)}>={lvl}" for name, lvl in t.skills)
+            )
             if t.pinned_to is not None:
                 checks["pinned"] = f"ok: pinned to {t.pinned_to}"
             if s.radius_km is not None and t.location is not None:

@@ -1,4 +1,5 @@
 """Validated solver parameters (weights of the cost and knobs of the search)."""
+
 from __future__ import annotations
 
 import math
@@ -9,12 +10,12 @@ from dataclasses import dataclass, fields
 class Params:
     # --- cost weights (all in "minutes of travel" equivalents) -------------
     travel_weight: float = 1.0
-    lateness_weight: float = 1.0          # per minute late on a soft window
-    unserved_weight: float = 100.0        # x task.priority per unserved optional task
-    imbalance_weight: float = 0.0         # x mean absolute deviation of work minutes
-    work_weight: float = 0.0              # per minute of specialist working time (travel+service+wait)
-    cross_district_weight: float = 0.0    # per task served outside the specialist's district
-    allow_cross_district: bool = False    # True: service radius is not enforced
+    lateness_weight: float = 1.0  # per minute late on a soft window
+    unserved_weight: float = 100.0  # x task.priority per unserved optional task
+    imbalance_weight: float = 0.0  # x mean absolute deviation of work minutes
+    work_weight: float = 0.0  # per minute of specialist working time (travel+service+wait)
+    cross_district_weight: float = 0.0  # per task served outside the specialist's district
+    allow_cross_district: bool = False  # True: service radius is not enforced
     # --- search -----------------------------------------------------------
     population_size: int = 10
     generation_size: int = 15
@@ -33,15 +34,36 @@ class Params:
     mandatory_unserved_penalty: float = 1e6
 
     def __post_init__(self) -> None:
-        nonneg = ("travel_weight", "lateness_weight", "unserved_weight", "imbalance_weight",
-                  "cross_district_weight", "mandatory_unserved_penalty", "work_weight")
+        nonneg = (
+            "travel_weight",
+            "lateness_weight",
+            "unserved_weight",
+            "imbalance_weight",
+            "cross_district_weight",
+            "mandatory_unserved_penalty",
+            "work_weight",
+        )
         for name in nonneg:
             v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, (int, float))
+                or not math.isfinite(v)
+                or v < 0
+            ):
                 raise ValueError(f"Params.{name} must be a finite number >= 0, got {v!r}")
-        ints = {"population_size": 2, "generation_size": 1, "n_elite": 0, "n_close": 1,
-                "granular_k": 1, "bnb_max_tasks": 0, "workers": 1, "migration_interval": 1,
-                "refine_solution_limit": 1, "decompose_above": 2}
+        ints = {
+            "population_size": 2,
+            "generation_size": 1,
+            "n_elite": 0,
+            "n_close": 1,
+            "granular_k": 1,
+            "bnb_max_tasks": 0,
+            "workers": 1,
+            "migration_interval": 1,
+            "refine_solution_limit": 1,
+            "decompose_above": 2,
+        }
         for name, lo in ints.items():
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < lo:
@@ -57,7 +79,7 @@ class Params:
         if not isinstance(self.allow_cross_district, bool) or not isinstance(self.refine, bool):
             raise ValueError("Params.allow_cross_district and Params.refine must be bool")
 
-    def replace(self, **changes) -> "Params":
+    def replace(self, **changes) -> Params:
         known = {f.name for f in fields(self)}
         bad = set(changes) - known
         if bad:

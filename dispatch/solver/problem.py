@@ -10,11 +10,12 @@ Location indexing in ``Problem.travel`` (N = n_tasks + 2 * n_specialists):
     start of spec k -> n_tasks + k
     end of spec k   -> n_tasks + n_specialists + k
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -38,7 +39,7 @@ def _norm_skills(skills) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(out.items()))
 
 
-def _norm_loc(loc) -> Optional[LatLon]:
+def _norm_loc(loc) -> LatLon | None:
     if loc is None:
         return None
     lat, lon = (float(loc[0]), float(loc[1]))
@@ -57,17 +58,17 @@ class Task:
     """
 
     id: str
-    location: Optional[LatLon] = None
+    location: LatLon | None = None
     service: float = 0.0
     tw_start: float = 0.0
     tw_end: float = math.inf
     priority: float = 1.0
     skills: tuple = ()
     mandatory: bool = False
-    pinned_to: Optional[str] = None
+    pinned_to: str | None = None
     demand: float = 0.0
-    district: Optional[str] = None
-    soft_window: Optional[bool] = None
+    district: str | None = None
+    soft_window: bool | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
@@ -91,13 +92,13 @@ class Specialist:
     """A field specialist's day: where they start/end, shift, skills, radius."""
 
     id: str
-    start: Optional[LatLon] = None
-    end: Optional[LatLon] = None
+    start: LatLon | None = None
+    end: LatLon | None = None
     shift_start: float = 0.0
     shift_end: float = math.inf
     skills: tuple = ()
-    radius_km: Optional[float] = None
-    district: Optional[str] = None
+    radius_km: float | None = None
+    district: str | None = None
     capacity: float = math.inf
 
     def __post_init__(self) -> None:
@@ -170,18 +171,23 @@ class Problem:
         cls,
         tasks: Iterable[Task],
         specialists: Iterable[Specialist],
-        travel_model: CoordinateTravel = CoordinateTravel(),
+        travel_model: CoordinateTravel | None = None,
         name: str = "problem",
-    ) -> "Problem":
+    ) -> Problem:
         """Travel times from haversine x road factor / speed (all locations needed)."""
         tasks, specialists = tuple(tasks), tuple(specialists)
-        pts = [t.location for t in tasks] + [s.start for s in specialists] + [s.end for s in specialists]
+        travel_model = travel_model if travel_model is not None else CoordinateTravel()
+        pts = (
+            [t.location for t in tasks]
+            + [s.start for s in specialists]
+            + [s.end for s in specialists]
+        )
         if any(p is None for p in pts):
             raise ValueError("from_coordinates needs a location for every task and specialist")
         return cls(tasks, specialists, travel_model.matrix(np.array(pts, dtype=float)), name)
 
     @classmethod
-    def from_matrix(cls, tasks, specialists, travel, name: str = "problem") -> "Problem":
+    def from_matrix(cls, tasks, specialists, travel, name: str = "problem") -> Problem:
         """Travel times given explicitly, indexed as described in the module doc."""
         return cls(tuple(tasks), tuple(specialists), np.asarray(travel, dtype=float), name)
 
@@ -206,7 +212,9 @@ class Problem:
     def specialist_index(self) -> dict:
         return {s.id: k for k, s in enumerate(self.specialists)}
 
-    def subset(self, task_ids: Sequence[str], specialist_ids: Sequence[str], name: str | None = None) -> "Problem":
+    def subset(
+        self, task_ids: Sequence[str], specialist_ids: Sequence[str], name: str | None = None
+    ) -> Problem:
         """A smaller problem (used for decomposition); travel rows are sliced, not recomputed."""
         ti, si = self.task_index(), self.specialist_index()
         tsel = [ti[t] for t in task_ids]
@@ -216,9 +224,13 @@ class Problem:
         for i in tsel:
             t = self.tasks[i]
             if t.pinned_to is not None and t.pinned_to not in sset:
-                raise ValueError(f"subset drops specialist {t.pinned_to} but keeps its pinned task {t.id}")
+                raise ValueError(
+                    f"subset drops specialist {t.pinned_to} but keeps its pinned task {t.id}"
+                )
             tasks.append(t)
         locs = tsel + [self.start_loc(k) for k in ssel] + [self.end_loc(k) for k in ssel]
         locs = np.array(locs, dtype=int)
         mat = self.travel[np.ix_(locs, locs)]
-        return Problem(tuple(tasks), tuple(self.specialists[k] for k in ssel), mat, name or self.name)
+        return Problem(
+            tuple(tasks), tuple(self.specialists[k] for k in ssel), mat, name or self.name
+        )

@@ -8,9 +8,8 @@ the cross-district term, and works on rounded integers). With a
 deterministic (generation-based) stop the refinement is bounded by a
 solution count instead of the clock, so it stays reproducible.
 """
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from .baselines.ortools_routing import solve_ortools
 from .eligibility import Eligibility
@@ -19,14 +18,24 @@ from .params import Params
 from .problem import Problem
 
 
-def refine(problem: Problem, params: Params, elig: Eligibility, model: SearchModel,
-           routes: list, unserved: list, seconds: float, deterministic: bool) -> tuple[list, list, bool]:
+def refine(
+    problem: Problem,
+    params: Params,
+    elig: Eligibility,
+    model: SearchModel,
+    routes: list,
+    unserved: list,
+    seconds: float,
+    deterministic: bool,
+) -> tuple[list, list, bool]:
     """Returns (routes, unserved, improved)."""
     if seconds <= 0.05:
         return routes, unserved, False
-    limit: Optional[int] = params.refine_solution_limit if deterministic else None
+    limit: int | None = params.refine_solution_limit if deterministic else None
     secs = max(seconds, 60.0) if deterministic else seconds
-    new_routes, new_un = solve_ortools(problem, params, secs, initial_routes=routes, solution_limit=limit, elig=elig)
+    new_routes, new_un = solve_ortools(
+        problem, params, secs, initial_routes=routes, solution_limit=limit, elig=elig
+    )
     if new_un is None:
         return routes, unserved, False
     old_c, old_ok = exact_cost(model, routes, unserved)

@@ -1,4 +1,5 @@
 """Result types: plain data the Django side can store as JSON (``to_dict``)."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

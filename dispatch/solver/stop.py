@@ -5,6 +5,7 @@ says stop) and ``&`` (stop when all say stop). The search asks them with a
 ``SearchState`` snapshot; they never hold mutable state, so one criterion
 object can be reused between solves and shipped to worker processes.
 """
+
 from __future__ import annotations
 
 import math
@@ -34,10 +35,10 @@ class StopCriterion:
         """True when the criterion does not depend on the wall clock."""
         return True
 
-    def __or__(self, other: "StopCriterion") -> "StopCriterion":
+    def __or__(self, other: StopCriterion) -> StopCriterion:
         return AnyOf((self, other))
 
-    def __and__(self, other: "StopCriterion") -> "StopCriterion":
+    def __and__(self, other: StopCriterion) -> StopCriterion:
         return AllOf((self, other))
 
 
@@ -46,7 +47,11 @@ class MaxSeconds(StopCriterion):
     seconds: float
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.seconds, (int, float)) and self.seconds > 0 and math.isfinite(self.seconds)):
+        if not (
+            isinstance(self.seconds, (int, float))
+            and self.seconds > 0
+            and math.isfinite(self.seconds)
+        ):
             raise ValueError(f"MaxSeconds needs a finite positive number, got {self.seconds!r}")
 
     def should_stop(self, state: SearchState) -> bool:

@@ -3,6 +3,7 @@
 Kept separate so the platform can swap in a road-network matrix later
 without touching the search code.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Branch and bound returns the proven optimum (checked against brute force)."""
+
 import numpy as np
 import pytest
 
@@ -38,8 +39,12 @@ def test_bnb_matches_brute_force(seed, k, tight):
 def test_bnb_upper_bound_means_strictly_better_or_none():
     T, tasks, start, end, E, L, S = _instance(3, 6, False)
     bf = brute_force_sequence(T, start, end, tasks, E, L, S, 0.0, 1e9)
-    assert best_sequence(T, start, end, tasks, E, L, S, 0.0, 1e9, upper_bound=bf.cost - 1e-6) is None
-    assert best_sequence(T, start, end, tasks, E, L, S, 0.0, 1e9, upper_bound=bf.cost + 1).cost == pytest.approx(bf.cost)
+    assert (
+        best_sequence(T, start, end, tasks, E, L, S, 0.0, 1e9, upper_bound=bf.cost - 1e-6) is None
+    )
+    assert best_sequence(
+        T, start, end, tasks, E, L, S, 0.0, 1e9, upper_bound=bf.cost + 1
+    ).cost == pytest.approx(bf.cost)
 
 
 def test_bnb_prunes():

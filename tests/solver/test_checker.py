@@ -1,4 +1,5 @@
 """The independent checker rejects each kind of violation with a specific reason."""
+
 from dataclasses import replace
 
 import numpy as np
@@ -10,12 +11,22 @@ from dispatch.solver import Problem, Specialist, Task, check
 def _problem(**overrides):
     # 3 tasks on a line, 2 specialists at the origin; travel = 10 min between neighbours
     tasks = [
-        Task(id="A", service=5, tw_start=0, tw_end=100, mandatory=True, skills={"display": 2}, demand=3),
+        Task(
+            id="A",
+            service=5,
+            tw_start=0,
+            tw_end=100,
+            mandatory=True,
+            skills={"display": 2},
+            demand=3,
+        ),
         Task(id="B", service=5, tw_start=0, tw_end=22, mandatory=True, demand=3),
         Task(id="C", service=5, tw_start=0, tw_end=500, pinned_to="S2", demand=3),
     ]
-    specs = [Specialist(id="S1", shift_start=0, shift_end=200, skills={"display": 2}, capacity=10),
-             Specialist(id="S2", shift_start=0, shift_end=200, skills={"display": 1}, capacity=10)]
+    specs = [
+        Specialist(id="S1", shift_start=0, shift_end=200, skills={"display": 2}, capacity=10),
+        Specialist(id="S2", shift_start=0, shift_end=200, skills={"display": 1}, capacity=10),
+    ]
     for key, val in overrides.items():
         if key == "tasks":
             tasks = val
@@ -31,17 +42,20 @@ def test_valid_plan_passes():
     assert rep.ok, rep.violations
 
 
-@pytest.mark.parametrize("routes,unserved,kind,fragment", [
-    ({"S1": ["B"], "S2": ["A", "C"]}, {}, "skill", "lacks skill display level 2"),
-    ({"S1": ["A", "B", "C"]}, {}, "pinned", "pinned to S2"),
-    ({"S1": ["A", "B"], "S2": ["C"]}, {}, "window", "mandatory task B"),
-    ({"S1": ["B", "A", "A"], "S2": ["C"]}, {}, "duplicate", "served twice"),
-    ({"S1": ["B", "A", "Z"], "S2": ["C"]}, {}, "unknown_task", "unknown task 'Z'"),
-    ({"S1": ["B", "A"]}, {}, "missing", "task C neither served"),
-    ({"S1": ["B", "A"]}, {"C": ""}, "unserved_without_reason", "without a reason"),
-    ({"S1": ["B", "A"], "S2": ["C"]}, {"A": "x"}, "duplicate", "both served and unserved"),
-    ({"S1": ["B", "A"], "S9": ["C"]}, {}, "unknown_specialist", "unknown specialist"),
-])
+@pytest.mark.parametrize(
+    "routes,unserved,kind,fragment",
+    [
+        ({"S1": ["B"], "S2": ["A", "C"]}, {}, "skill", "lacks skill display level 2"),
+        ({"S1": ["A", "B", "C"]}, {}, "pinned", "pinned to S2"),
+        ({"S1": ["A", "B"], "S2": ["C"]}, {}, "window", "mandatory task B"),
+        ({"S1": ["B", "A", "A"], "S2": ["C"]}, {}, "duplicate", "served twice"),
+        ({"S1": ["B", "A", "Z"], "S2": ["C"]}, {}, "unknown_task", "unknown task 'Z'"),
+        ({"S1": ["B", "A"]}, {}, "missing", "task C neither served"),
+        ({"S1": ["B", "A"]}, {"C": ""}, "unserved_without_reason", "without a reason"),
+        ({"S1": ["B", "A"], "S2": ["C"]}, {"A": "x"}, "duplicate", "both served and unserved"),
+        ({"S1": ["B", "A"], "S9": ["C"]}, {}, "unknown_specialist", "unknown specialist"),
+    ],
+)
 def test_checker_rejects(routes, unserved, kind, fragment):
     rep = check(_problem(), routes, unserved)
     assert not rep.ok

@@ -1,16 +1,18 @@
 """End-to-end behaviour of solve(): determinism, pins, skills, unserved reasons, explanations."""
+
 import json
 
-import numpy as np
 import pytest
 
-from dispatch.solver import MaxGenerations, Params, Problem, Specialist, Task, check, solve
+from dispatch.solver import MaxGenerations, Problem, Task, check, solve
 
 from .helpers import FAST, small_problem
 
 
 def _plan(res):
-    return [(r.specialist_id, r.task_ids) for r in res.routes], [(u.task_id, u.reason) for u in res.unserved]
+    return [(r.specialist_id, r.task_ids) for r in res.routes], [
+        (u.task_id, u.reason) for u in res.unserved
+    ]
 
 
 def test_same_seed_same_result():
@@ -44,6 +46,7 @@ def _pinned_problem():
     tasks = list(p.tasks)
     # pin two tasks to S2 although S0 sits closer to everything
     from dataclasses import replace
+
     tasks[1] = replace(tasks[1], pinned_to="S2")
     tasks[5] = replace(tasks[5], pinned_to="S2")
     return Problem.from_coordinates(tasks, p.specialists)
@@ -61,6 +64,7 @@ def test_skills_never_violated():
     p = small_problem(n=20, m=3, seed=5)
     # T0, T3, ... need display 1; make some need display 3 (only S2 has it)
     from dataclasses import replace
+
     tasks = [replace(t, skills={"display": 3}) if i % 5 == 0 else t for i, t in enumerate(p.tasks)]
     p = Problem.from_coordinates(tasks, p.specialists)
     res = solve(p, stop=MaxGenerations(20), seed=1, params=FAST)
@@ -76,10 +80,24 @@ def test_skills_never_violated():
 def test_unservable_tasks_come_back_with_reasons():
     base = small_problem(n=8, m=2, seed=6)
     extra = [
-        Task(id="NOSKILL", location=base.tasks[0].location, service=5, tw_start=480, tw_end=900,
-             skills={"repair": 2}, mandatory=True),
+        Task(
+            id="NOSKILL",
+            location=base.tasks[0].location,
+            service=5,
+            tw_start=480,
+            tw_end=900,
+            skills={"repair": 2},
+            mandatory=True,
+        ),
         Task(id="FAR", location=(24.5, 117.9), service=5, tw_start=480, tw_end=900, mandatory=True),
-        Task(id="LATE", location=base.tasks[1].location, service=5, tw_start=1100, tw_end=1200, mandatory=True),
+        Task(
+            id="LATE",
+            location=base.tasks[1].location,
+            service=5,
+            tw_start=1100,
+            tw_end=1200,
+            mandatory=True,
+        ),
     ]
     p = Problem.from_coordinates(list(base.tasks) + extra, base.specialists)
     res = solve(p, stop=MaxGenerations(5), seed=0, params=FAST)
@@ -102,12 +120,22 @@ def test_result_is_json_and_explains_assignments():
     served = [t for r in res.routes for t in r.task_ids]
     assert served
     e = res.explanations[served[0]]
-    assert e["status"] == "served" and "travel_in" in e["cost_terms"] and e["checks"]["shift_end"].startswith("ok")
+    assert (
+        e["status"] == "served"
+        and "travel_in" in e["cost_terms"]
+        and e["checks"]["shift_end"].startswith("ok")
+    )
     # the cost breakdown adds up
     c = res.cost
-    assert c.total == pytest.approx(c.travel + c.lateness + c.unserved_penalty + c.imbalance + c.cross_district)
+    assert c.total == pytest.approx(
+        c.travel + c.lateness + c.unserved_penalty + c.imbalance + c.cross_district
+    )
     # and the independent checker agrees with the flag
-    rep = check(p, {r.specialist_id: list(r.task_ids) for r in res.routes}, {u.task_id: u.reason for u in res.unserved})
+    rep = check(
+        p,
+        {r.specialist_id: list(r.task_ids) for r in res.routes},
+        {u.task_id: u.reason for u in res.unserved},
+    )
     assert rep.ok
 
 
@@ -121,6 +149,7 @@ def test_refine_with_ortools_keeps_feasibility():
 def test_baselines_feasible_on_same_problem():
     from dispatch.solver import finalize
     from dispatch.solver.baselines import solve_greedy, solve_ortools
+
     p = small_problem(n=14, m=3, seed=10)
     for routes, un in (solve_greedy(p, FAST), solve_ortools(p, FAST, seconds=1.0)):
         res = finalize(p, FAST, routes, un, {})
@@ -129,6 +158,7 @@ def test_baselines_feasible_on_same_problem():
 
 def test_decomposed_path_is_feasible_and_complete():
     from dataclasses import replace
+
     p = small_problem(n=40, m=4, seed=11)
     tasks = list(p.tasks)
     tasks[3] = replace(tasks[3], pinned_to="S1")

@@ -1,9 +1,10 @@
 """Stopping criteria, callbacks and parameter validation."""
+
 import time
 
 import pytest
 
-from dispatch.solver import (MaxGenerations, MaxSeconds, NoImprovement, Params, SearchState, solve)
+from dispatch.solver import MaxGenerations, MaxSeconds, NoImprovement, Params, SearchState, solve
 
 from .helpers import FAST, small_problem
 
@@ -49,23 +50,28 @@ def test_callbacks_receive_progress_and_can_cancel():
 
     solve(p, stop=MaxGenerations(6), seed=0, params=FAST, callbacks=[cb])
     assert [g for g, _, _ in seen] == list(range(7))
-    assert all(b2 <= b1 for (_, b1, _), (_, b2, _) in zip(seen, seen[1:]))
-    assert all(e2 >= e1 for (_, _, e1), (_, _, e2) in zip(seen, seen[1:]))
+    assert all(b2 <= b1 for (_, b1, _), (_, b2, _) in zip(seen, seen[1:], strict=False))
+    assert all(e2 >= e1 for (_, _, e1), (_, _, e2) in zip(seen, seen[1:], strict=False))
 
-    res = solve(p, stop=MaxGenerations(1000), seed=0, params=FAST, callbacks=[lambda g, b, e: g >= 3])
+    res = solve(
+        p, stop=MaxGenerations(1000), seed=0, params=FAST, callbacks=[lambda g, b, e: g >= 3]
+    )
     assert res.stats["generations"] == 3
 
 
-@pytest.mark.parametrize("kw,fragment", [
-    ({"population_size": 1}, "population_size"),
-    ({"unserved_weight": -1}, "unserved_weight"),
-    ({"lateness_weight": float("nan")}, "lateness_weight"),
-    ({"mutation_rate": 1.5}, "mutation_rate"),
-    ({"workers": 0}, "workers"),
-    ({"bnb_max_tasks": 12}, "bnb_max_tasks"),
-    ({"granular_k": 2.5}, "granular_k"),
-    ({"allow_cross_district": "yes"}, "allow_cross_district"),
-])
+@pytest.mark.parametrize(
+    "kw,fragment",
+    [
+        ({"population_size": 1}, "population_size"),
+        ({"unserved_weight": -1}, "unserved_weight"),
+        ({"lateness_weight": float("nan")}, "lateness_weight"),
+        ({"mutation_rate": 1.5}, "mutation_rate"),
+        ({"workers": 0}, "workers"),
+        ({"bnb_max_tasks": 12}, "bnb_max_tasks"),
+        ({"granular_k": 2.5}, "granular_k"),
+        ({"allow_cross_district": "yes"}, "allow_cross_district"),
+    ],
+)
 def test_invalid_params_raise(kw, fragment):
     with pytest.raises(ValueError, match=fragment):
         Params(**kw)

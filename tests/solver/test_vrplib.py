@@ -1,17 +1,18 @@
 """VRPLIB reader + distance convention: the shipped BKS routes cost exactly the BKS value."""
+
 import csv
-from pathlib import Path
 
 import pytest
 
+from bench.solver.paths import default_data_dir
+from bench.solver.vrplib import read_solution, read_vrplib
 from dispatch.solver import Params, check
 from dispatch.solver.cost import evaluate
 
-from bench.solver.paths import default_data_dir
-from bench.solver.vrplib import read_solution, read_vrplib
-
 SOLOMON = default_data_dir() / "solomon"
-pytestmark = pytest.mark.skipif(not (SOLOMON / "bks.csv").exists(), reason="shared benchmark data not present")
+pytestmark = pytest.mark.skipif(
+    not (SOLOMON / "bks.csv").exists(), reason="shared benchmark data not present"
+)
 
 
 def _bks():
@@ -37,7 +38,9 @@ def test_bks_routes_recompute_to_bks(name):
     p = inst.problem
     routes, cost_line = read_solution(SOLOMON / f"{name}.sol")
     tix = p.task_index()
-    idx_routes = [[tix[str(c)] for c in r] for r in routes] + [[] for _ in range(p.n_specialists - len(routes))]
+    idx_routes = [[tix[str(c)] for c in r] for r in routes] + [
+        [] for _ in range(p.n_specialists - len(routes))
+    ]
     _, cb = evaluate(p, Params(), idx_routes, [])
     assert cb.travel_minutes == pytest.approx(_bks()[name], abs=0.1)
     assert cb.travel_minutes == pytest.approx(cost_line, abs=0.1)
@@ -52,6 +55,8 @@ def test_all_shipped_bks_recompute():
         p = inst.problem
         routes, _ = read_solution(SOLOMON / f"{name}.sol")
         tix = p.task_index()
-        idx = [[tix[str(c)] for c in r] for r in routes] + [[] for _ in range(p.n_specialists - len(routes))]
+        idx = [[tix[str(c)] for c in r] for r in routes] + [
+            [] for _ in range(p.n_specialists - len(routes))
+        ]
         _, cb = evaluate(p, Params(), idx, [])
         assert abs(cb.travel_minutes - val) <= 0.1, name

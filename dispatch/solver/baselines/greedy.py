@@ -6,6 +6,7 @@ if no district specialist can) who can reach it earliest from where they
 currently are, appended at the end of their day if that stays feasible.
 No re-ordering, no look-ahead: this is the baseline the GA must beat.
 """
+
 from __future__ import annotations
 
 from ..eligibility import compute_eligibility
@@ -13,7 +14,8 @@ from ..params import Params
 from ..problem import Problem
 
 
-def solve_greedy(problem: Problem, params: Params = Params()) -> tuple[list, list]:
+def solve_greedy(problem: Problem, params: Params | None = None) -> tuple[list, list]:
+    params = params if params is not None else Params()
     elig = compute_eligibility(problem, params)
     n, m = problem.n_tasks, problem.n_specialists
     T = problem.travel
@@ -23,10 +25,13 @@ def solve_greedy(problem: Problem, params: Params = Params()) -> tuple[list, lis
     load = [0.0] * m
     routes = [[] for _ in range(m)]
     unserved = []
-    order = sorted(range(n), key=lambda i: (problem.tasks[i].tw_start, -problem.tasks[i].priority, i))
+    order = sorted(
+        range(n), key=lambda i: (problem.tasks[i].tw_start, -problem.tasks[i].priority, i)
+    )
     # pinned work first: it is already accepted
-    order = [i for i in order if problem.tasks[i].pinned_to is not None] + \
-            [i for i in order if problem.tasks[i].pinned_to is None]
+    order = [i for i in order if problem.tasks[i].pinned_to is not None] + [
+        i for i in order if problem.tasks[i].pinned_to is None
+    ]
     for i in order:
         t = problem.tasks[i]
         best = None

@@ -12,10 +12,11 @@ OR-Tools needs integers: costs are scaled by ``scale``; times are rounded
 *up* and window ends *down*, so an integer-feasible plan is feasible in the
 original float data as well.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -24,7 +25,7 @@ from ..eligibility import Eligibility, compute_eligibility
 from ..params import Params
 from ..problem import Problem
 
-BIG_TIME = 10 ** 12
+BIG_TIME = 10**12
 
 
 def _ceil(x: float, s: int) -> int:
@@ -35,11 +36,17 @@ def _floor(x: float, s: int) -> int:
     return int(math.floor(x * s + 1e-6))
 
 
-def solve_ortools(problem: Problem, params: Params = Params(), seconds: float = 10.0,
-                  initial_routes: Optional[Sequence[Sequence[int]]] = None,
-                  solution_limit: Optional[int] = None, elig: Optional[Eligibility] = None,
-                  scale: int = 100) -> tuple[list, list]:
+def solve_ortools(
+    problem: Problem,
+    params: Params | None = None,
+    seconds: float = 10.0,
+    initial_routes: Sequence[Sequence[int]] | None = None,
+    solution_limit: int | None = None,
+    elig: Eligibility | None = None,
+    scale: int = 100,
+) -> tuple[list, list]:
     """Returns (routes per specialist as task indices, unserved task indices)."""
+    params = params if params is not None else Params()
     elig = elig if elig is not None else compute_eligibility(problem, params)
     n, m = problem.n_tasks, problem.n_specialists
     active = [i for i in range(n) if elig.allowed[:, i].any()]
@@ -52,20 +59,31 @@ def solve_ortools(problem: Problem, params: Params = Params(), seconds: float = 
     T = problem.travel[np.ix_(locs, locs)]
     service = np.array([problem.tasks[i].service for i in active] + [0.0] * (2 * m))
     cost = np.rint(T * params.travel_weight * scale).astype(np.int64)
-    tmat = np.ceil(T * scale - 1e-6).astype(np.int64) + np.ceil(service * scale - 1e-6).astype(np.int64)[:, None]
-    manager = pywrapcp.RoutingIndexManager(len(locs), m, [A + k for k in range(m)], [A + m + k for k in range(m)])
+    tmat = (
+        np.ceil(T * scale - 1e-6).astype(np.int64)
+        + np.ceil(service * scale - 1e-6).astype(np.int64)[:, None]
+    )
+    manager = pywrapcp.RoutingIndexManager(
+        len(locs), m, [A + k for k in range(m)], [A + m + k for k in range(m)]
+    )
     routing = pywrapcp.RoutingModel(manager)
     ci = routing.RegisterTransitMatrix(cost.tolist())
     routing.SetArcCostEvaluatorOfAllVehicles(ci)
     ti = routing.RegisterTransitMatrix(tmat.tolist())
     ends = [s.shift_end for s in problem.specialists]
-    horizon = max([_floor(e, scale) for e in ends if math.isfinite(e)] +
-                  [_ceil(t.tw_start, scale) for t in problem.tasks] + [1]) + 10 * scale
+    horizon = (
+        max(
+            [_floor(e, scale) for e in ends if math.isfinite(e)]
+            + [_ceil(t.tw_start, scale) for t in problem.tasks]
+            + [1]
+        )
+        + 10 * scale
+    )
     if not all(math.isfinite(e) for e in ends):
         horizon = max(horizon, int(tmat.sum(axis=1).max()) + horizon)
     routing.AddDimension(ti, horizon, horizon, False, "Time")
     td = routing.GetDimensionOrDie("Time")
-    big_pen = 10 ** 12
+    big_pen = 10**12
     lw = params.lateness_weight
     for j, i in enumerate(active):
         t = problem.tasks[i]
@@ -96,7 +114,7 @@ def solve_ortools(problem: Problem, params: Params = Params(), seconds: float = 
     if any(d > 0 for d in demands) and any(math.isfinite(c) for c in caps):
         ds = 1 if all(float(d).is_integer() for d in demands) else 100
         dv = [_ceil(d, ds) for d in demands] + [0] * (2 * m)
-        cv = [_floor(c, ds) if math.isfinite(c) else 10 ** 12 for c in caps]
+        cv = [_floor(c, ds) if math.isfinite(c) else 10**12 for c in caps]
         di = routing.RegisterUnaryTransitVector(dv)
         routing.AddDimensionWithVehicleCapacity(di, 0, cv, True, "Capacity")
     if params.work_weight > 0:

@@ -15,11 +15,12 @@ milliseconds. Pruning:
     both cheaper and earlier than another makes the other useless.
 The optimum is proven when the search tree is exhausted.
 """
+
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,9 @@ def _route_cost(T, start, end, order, E, L, S, t0, t_end_max):
     return cost
 
 
-def brute_force_sequence(T, start: int, end: int, tasks: Sequence[int], E, L, S,
-                         t0: float, t_end_max: float) -> Optional[SequenceResult]:
+def brute_force_sequence(
+    T, start: int, end: int, tasks: Sequence[int], E, L, S, t0: float, t_end_max: float
+) -> SequenceResult | None:
     """Reference enumeration of all orders (for tests)."""
     best = None
     for perm in itertools.permutations(tasks):
@@ -61,9 +63,19 @@ def brute_force_sequence(T, start: int, end: int, tasks: Sequence[int], E, L, S,
     return best
 
 
-def best_sequence(T, start: int, end: int, tasks: Sequence[int], E, L, S, t0: float,
-                  t_end_max: float, upper_bound: float = float("inf"),
-                  node_limit: int = 200000) -> Optional[SequenceResult]:
+def best_sequence(
+    T,
+    start: int,
+    end: int,
+    tasks: Sequence[int],
+    E,
+    L,
+    S,
+    t0: float,
+    t_end_max: float,
+    upper_bound: float = float("inf"),
+    node_limit: int = 200000,
+) -> SequenceResult | None:
     """Optimal order (cost < upper_bound) or None if none exists/improves.
 
     ``E``, ``L``, ``S`` are indexable by node id (earliest start, latest

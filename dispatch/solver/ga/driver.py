@@ -8,13 +8,14 @@ their best plan in a ring. With a generation-based stop every island runs
 exactly the same number of generations between synchronisations, so the
 result depends only on the seed (not on process scheduling).
 """
+
 from __future__ import annotations
 
 import math
 import multiprocessing as mp
 import time
 import traceback
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from ..params import Params
 from ..stop import SearchState, StopCriterion
@@ -47,7 +48,7 @@ def _island_worker(conn, model, params, seed, inactive):
 
 
 def _ask(conns, msgs):
-    for c, m in zip(conns, msgs):
+    for c, m in zip(conns, msgs, strict=True):
         c.send(m)
     out = []
     for c in conns:
@@ -58,8 +59,16 @@ def _ask(conns, msgs):
     return out
 
 
-def run_ga(model: SearchModel, params: Params, seed: int, stop: StopCriterion, inactive: list,
-           t0: float, ga_deadline: float, callbacks: Sequence[Callable] = ()) -> tuple:
+def run_ga(
+    model: SearchModel,
+    params: Params,
+    seed: int,
+    stop: StopCriterion,
+    inactive: list,
+    t0: float,
+    ga_deadline: float,
+    callbacks: Sequence[Callable] = (),
+) -> tuple:
     """Returns (routes, unserved, stats)."""
     history = []
     best = math.inf
@@ -92,7 +101,11 @@ def run_ga(model: SearchModel, params: Params, seed: int, stop: StopCriterion, i
     try:
         for w in range(params.workers):
             a, b = ctx.Pipe()
-            p = ctx.Process(target=_island_worker, args=(b, model, params, seed * 1009 + w, inactive), daemon=True)
+            p = ctx.Process(
+                target=_island_worker,
+                args=(b, model, params, seed * 1009 + w, inactive),
+                daemon=True,
+            )
             p.start()
             conns.append(a)
             procs.append(p)
@@ -112,7 +125,9 @@ def run_ga(model: SearchModel, params: Params, seed: int, stop: StopCriterion, i
                 break
             plans = [r[1] for r in _ask(conns, [("best",)] * len(conns))]
             W = len(conns)
-            _ask(conns, [("inject", plans[(w - 1) % W][0], plans[(w - 1) % W][1]) for w in range(W)])
+            _ask(
+                conns, [("inject", plans[(w - 1) % W][0], plans[(w - 1) % W][1]) for w in range(W)]
+            )
         plans = [r[1] for r in _ask(conns, [("best",)] * len(conns))]
         gens = gen
         _ask(conns, [("stop",)] * len(conns))

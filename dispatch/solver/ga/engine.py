@@ -12,11 +12,12 @@ All randomness flows from one ``random.Random`` owned by the island; the
 global ``random`` module (used inside DEAP's selection) is re-seeded from
 it before each use, so a seed reproduces a run exactly.
 """
+
 from __future__ import annotations
 
 import random
 import time
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import numpy as np
 from deap import base, creator, tools
@@ -90,8 +91,18 @@ class Island:
                     cur += T[prev][i]
                     prev = i
                 cur += T[prev][n + m + k]
-                res = best_sequence(T, n + k, n + m + k, r, E, Lt, S, md.shift_start[k], md.shift_end[k],
-                                    upper_bound=cur - 1e-7)
+                res = best_sequence(
+                    T,
+                    n + k,
+                    n + m + k,
+                    r,
+                    E,
+                    Lt,
+                    S,
+                    md.shift_start[k],
+                    md.shift_end[k],
+                    upper_bound=cur - 1e-7,
+                )
                 hit = res.order if res is not None else tuple(r)
                 if len(self.bnb_cache) > 200000:
                     self.bnb_cache.clear()
@@ -163,7 +174,7 @@ class Island:
     def _succ(self, ind) -> np.ndarray:
         s = np.full(self.md.n, -2, dtype=np.int64)
         for r in ind:
-            for a, b in zip(r, r[1:] + [-1]):
+            for a, b in zip(r, r[1:] + [-1], strict=False):
                 s[a] = b
         return s
 
@@ -234,8 +245,9 @@ class Island:
             self._adapt(ft, fc)
             self._add(ind)
             if not ind.feasible and self.rng.random() < 0.5:
-                rep, ft2, fc2 = self.educate([list(r) for r in ind], list(ind.unserved),
-                                             self.tw_pen * 10, self.cap_pen * 10)
+                rep, ft2, fc2 = self.educate(
+                    [list(r) for r in ind], list(ind.unserved), self.tw_pen * 10, self.cap_pen * 10
+                )
                 if rep.feasible:
                     self._add(rep)
 
@@ -253,14 +265,19 @@ class Island:
         self._adapt(ft, fc)
         self._add(ind)
         if not ind.feasible and self.rng.random() < 0.5:
-            rep, _, _ = self.tb.educate([list(r) for r in ind], list(ind.unserved),
-                                        self.tw_pen * 10, self.cap_pen * 10)
+            rep, _, _ = self.tb.educate(
+                [list(r) for r in ind], list(ind.unserved), self.tw_pen * 10, self.cap_pen * 10
+            )
             if rep.feasible:
                 self._add(rep)
         self.generation += 1
 
-    def run(self, n_generations: float, deadline: float,
-            on_generation: Optional[Callable[[int, float], bool]] = None) -> None:
+    def run(
+        self,
+        n_generations: float,
+        deadline: float,
+        on_generation: Callable[[int, float], bool] | None = None,
+    ) -> None:
         """Run until n_generations more generations or the monotonic deadline."""
         target = self.generation + n_generations
         while self.generation < target and time.monotonic() < deadline:

@@ -11,6 +11,7 @@ lookups) and only then evaluated exactly on time-warp segment summaries
 last examined are skipped, which makes later passes almost free. This is
 the hot loop of the solver; see docs/solver.md for the profile.
 """
+
 from __future__ import annotations
 
 from .model import SearchModel
@@ -116,9 +117,12 @@ class LocalSearch:
         xd = 0.0
         if md.xcost is not None:
             xd = md.xcost[rv][u] - md.xcost[ru][u]
-        if (self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd) + self.ww * (self.svc[ru] + self.svc[rv])) + self.xsum[ru] + self.xsum[rv] + xd >= old - EPS:
+        if (
+            self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd)
+            + self.ww * (self.svc[ru] + self.svc[rv])
+        ) + self.xsum[ru] + self.xsum[rv] + xd >= old - EPS:
             return False
-        # removal cost of u is shared by every insertion point tried for u: cache it per route version
+        # the removal cost of u is shared by every insertion point tried: cache per route version
         if self.rem_at[u] == self.mod[ru]:
             c1 = self.rem_c[u]
         else:
@@ -127,7 +131,9 @@ class LocalSearch:
             self.rem_at[u] = self.mod[ru]
         base = self.xsum[ru] + self.xsum[rv] + xd - old
         # staged bound: exact removal cost + distance-only insertion cost
-        lb2 = self.tw2 * (self.pref[rv][-1][0] + T[a][u] + T[u][b] - T[a][b]) + self.ww * (self.svc[rv] + md.service[u])
+        lb2 = self.tw2 * (self.pref[rv][-1][0] + T[a][u] + T[u][b] - T[a][b]) + self.ww * (
+            self.svc[rv] + md.service[u]
+        )
         if c1 + lb2 + base >= -EPS:
             return False
         p = cat(self.pref[rv][pv], md.seg[u], T)
@@ -160,15 +166,18 @@ class LocalSearch:
         xd = 0.0
         if md.xcost is not None:
             xd = md.xcost[rv][u] - md.xcost[ru][u] + md.xcost[rv][x] - md.xcost[ru][x]
-        if (self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd) + self.ww * (self.svc[ru] + self.svc[rv])) + self.xsum[ru] + self.xsum[rv] + xd >= old - EPS:
+        if (
+            self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd)
+            + self.ww * (self.svc[ru] + self.svc[rv])
+        ) + self.xsum[ru] + self.xsum[rv] + xd >= old - EPS:
             return False
         s1 = cat(self.pref[ru][pu - 1], self.suf[ru][pu + 2], T)
         s2 = cat(cat(cat(self.pref[rv][pv], md.seg[u], T), md.seg[x], T), self.suf[rv][pv + 1], T)
         delta = self._pen(s1, ru) + self._pen(s2, rv) + self.xsum[ru] + self.xsum[rv] + xd - old
         if delta > -EPS:
             return False
-        del nu[pu:pu + 2]
-        nv[pv + 1:pv + 1] = [u, x]
+        del nu[pu : pu + 2]
+        nv[pv + 1 : pv + 1] = [u, x]
         self._update(ru)
         self._update(rv)
         return True
@@ -184,7 +193,10 @@ class LocalSearch:
         xd = 0.0
         if md.xcost is not None:
             xd = md.xcost[rv][u] - md.xcost[ru][u] + md.xcost[ru][v] - md.xcost[rv][v]
-        if (self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd) + self.ww * (self.svc[ru] + self.svc[rv])) + self.xsum[ru] + self.xsum[rv] + xd >= old - EPS:
+        if (
+            self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd)
+            + self.ww * (self.svc[ru] + self.svc[rv])
+        ) + self.xsum[ru] + self.xsum[rv] + xd >= old - EPS:
             return False
         s1 = cat(cat(self.pref[ru][pu - 1], md.seg[v], T), self.suf[ru][pu + 1], T)
         s2 = cat(cat(self.pref[rv][pv - 1], md.seg[u], T), self.suf[rv][pv + 1], T)
@@ -209,7 +221,7 @@ class LocalSearch:
         hu = nv[pv + 1] if pv + 1 < Lv - 1 else eu
         hv = nu[pu + 1] if pu + 1 < Lu - 1 else ev
         # distance of tails
-        dd = (T[nu[pu]][hu] + T[nv[pv]][hv] - T[nu[pu]][nu[pu + 1]] - T[nv[pv]][nv[pv + 1]])
+        dd = T[nu[pu]][hu] + T[nv[pv]][hv] - T[nu[pu]][nu[pu + 1]] - T[nv[pv]][nv[pv + 1]]
         if pv + 1 < Lv - 1:
             dd += T[nv[-2]][eu] - T[nv[-2]][ev]
         if pu + 1 < Lu - 1:
@@ -218,23 +230,43 @@ class LocalSearch:
         xd = 0.0
         if md.xcost is not None:
             xu, xv = md.xcost[ru], md.xcost[rv]
-            xd = sum(xu[i] - xv[i] for i in nv[pv + 1:Lv - 1]) + sum(xv[i] - xu[i] for i in nu[pu + 1:Lu - 1])
+            xd = sum(xu[i] - xv[i] for i in nv[pv + 1 : Lv - 1]) + sum(
+                xv[i] - xu[i] for i in nu[pu + 1 : Lu - 1]
+            )
         base = self.xsum[ru] + self.xsum[rv] + xd - old
-        tw = self.tw
-        if self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd) + self.ww * (self.svc[ru] + self.svc[rv]) + base >= -EPS:
+        if (
+            self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd)
+            + self.ww * (self.svc[ru] + self.svc[rv])
+            + base
+            >= -EPS
+        ):
             return False
         sx = self.sufx[rv][pv + 1] if pv + 1 < Lv - 1 else None
-        s1 = cat(self.pref[ru][pu], seg[eu], T) if sx is None else cat(self.pref[ru][pu], cat(sx, seg[eu], T), T)
+        s1 = (
+            cat(self.pref[ru][pu], seg[eu], T)
+            if sx is None
+            else cat(self.pref[ru][pu], cat(sx, seg[eu], T), T)
+        )
         c1 = self._pen(s1, ru)
         # staged bound: exact first route + distance-only second route
-        if c1 + self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd - s1[0]) + self.ww * (self.svc[ru] + self.svc[rv] - (s1[1] - s1[0])) + base >= -EPS:
+        if (
+            c1
+            + self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd - s1[0])
+            + self.ww * (self.svc[ru] + self.svc[rv] - (s1[1] - s1[0]))
+            + base
+            >= -EPS
+        ):
             return False
         sx = self.sufx[ru][pu + 1] if pu + 1 < Lu - 1 else None
-        s2 = cat(self.pref[rv][pv], seg[ev], T) if sx is None else cat(self.pref[rv][pv], cat(sx, seg[ev], T), T)
+        s2 = (
+            cat(self.pref[rv][pv], seg[ev], T)
+            if sx is None
+            else cat(self.pref[rv][pv], cat(sx, seg[ev], T), T)
+        )
         delta = c1 + self._pen(s2, rv) + base
         if delta > -EPS:
             return False
-        tailu, tailv = nu[pu + 1:Lu - 1], nv[pv + 1:Lv - 1]
+        tailu, tailv = nu[pu + 1 : Lu - 1], nv[pv + 1 : Lv - 1]
         if delta > -EPS:
             return False
         al = md.allowed
@@ -245,8 +277,8 @@ class LocalSearch:
         for i in tailu:
             if not av[i]:
                 return False
-        self.nodes[ru] = nu[:pu + 1] + tailv + [eu]
-        self.nodes[rv] = nv[:pv + 1] + tailu + [ev]
+        self.nodes[ru] = nu[: pu + 1] + tailv + [eu]
+        self.nodes[rv] = nv[: pv + 1] + tailu + [ev]
         self._update(ru)
         self._update(rv)
         return True
@@ -275,16 +307,36 @@ class LocalSearch:
         if j - i >= 1:
             if self.symmetric:
                 a, b, c, d = nodes[i - 1], nodes[i], nodes[j], nodes[j + 1]
-                ok = self.tw2 * (base_d + T[a][c] + T[b][d] - T[a][b] - T[c][d]) + self.ww * self.svc[r] + xs < old - EPS
+                ok = (
+                    self.tw2 * (base_d + T[a][c] + T[b][d] - T[a][b] - T[c][d])
+                    + self.ww * self.svc[r]
+                    + xs
+                    < old - EPS
+                )
             else:
                 ok = True
             if ok:
-                new = nodes[:i] + nodes[i:j + 1][::-1] + nodes[j + 1:]
+                new = nodes[:i] + nodes[i : j + 1][::-1] + nodes[j + 1 :]
                 cands.append(new)
         # swap (distance bound first; non-adjacent positions)
-        if abs(pu - pv) > 1 and (not self.symmetric or self.tw2 * (base_d + T[nodes[pu - 1]][v] + T[v][nodes[pu + 1]]
-                                  - T[nodes[pu - 1]][u] - T[u][nodes[pu + 1]] + T[nodes[pv - 1]][u] + T[u][nodes[pv + 1]]
-                                  - T[nodes[pv - 1]][v] - T[v][nodes[pv + 1]]) + self.ww * self.svc[r] + xs < old - EPS):
+        if abs(pu - pv) > 1 and (
+            not self.symmetric
+            or self.tw2
+            * (
+                base_d
+                + T[nodes[pu - 1]][v]
+                + T[v][nodes[pu + 1]]
+                - T[nodes[pu - 1]][u]
+                - T[u][nodes[pu + 1]]
+                + T[nodes[pv - 1]][u]
+                + T[u][nodes[pv + 1]]
+                - T[nodes[pv - 1]][v]
+                - T[v][nodes[pv + 1]]
+            )
+            + self.ww * self.svc[r]
+            + xs
+            < old - EPS
+        ):
             new = nodes[:]
             new[pu], new[pv] = v, u
             cands.append(new)
@@ -379,7 +431,9 @@ class LocalSearch:
         return False
 
     # ------------------------------------------------------------------ driver
-    def run(self, routes, unserved, tw_penalty: float, cap_penalty: float, rng, max_passes: int = 1000):
+    def run(
+        self, routes, unserved, tw_penalty: float, cap_penalty: float, rng, max_passes: int = 1000
+    ):
         """Educate (routes, unserved) in place of a copy; returns new (routes, unserved)."""
         md = self.md
         self.tw = md.travel_weight
@@ -410,7 +464,9 @@ class LocalSearch:
                         continue
                     if ru != rv:
                         if al[rv][u]:
-                            if self._relocate(u, ru, pu, rv, pv) or self._relocate(u, ru, pu, rv, pv - 1):
+                            if self._relocate(u, ru, pu, rv, pv) or self._relocate(
+                                u, ru, pu, rv, pv - 1
+                            ):
                                 improved = True
                                 continue
                             if self._oropt(u, ru, pu, rv, pv):
@@ -419,7 +475,9 @@ class LocalSearch:
                             if al[ru][v] and self._swap(u, ru, pu, v, rv, pv):
                                 improved = True
                                 continue
-                        if self._two_opt_star(ru, pu, rv, pv) or self._two_opt_star(ru, pu - 1, rv, pv - 1):
+                        if self._two_opt_star(ru, pu, rv, pv) or self._two_opt_star(
+                            ru, pu - 1, rv, pv - 1
+                        ):
                             improved = True
                             continue
                     else:

@@ -4,6 +4,7 @@ Python indexes lists of floats several times faster than numpy scalars,
 so the matrix is converted once per solve. Node ids follow Problem's
 location indexing (tasks, then starts, then ends).
 """
+
 from __future__ import annotations
 
 import math
@@ -23,20 +24,20 @@ BIG = 1e9
 class SearchModel:
     n: int
     m: int
-    T: list                 # N x N travel minutes
-    seg: list               # node -> (dist, D, TW, E, L, load, first, last)
-    allowed: list           # m x n bool
-    allowed_routes: list    # task -> list of specialist indices
-    pin: list               # task -> specialist index or -1
-    penalty: list           # task -> cost of leaving it unserved in the search
-    optional: list          # task -> bool (may be removed by the search)
-    xcost: list             # m x n cross-district cost (or None if all zero)
-    cap: list               # m capacities
-    spec_class: list        # m -> class id (identical specialists share one)
-    neigh: list             # task -> granular neighbour tasks
-    active: list            # tasks with at least one eligible specialist
+    T: list  # N x N travel minutes
+    seg: list  # node -> (dist, D, TW, E, L, load, first, last)
+    allowed: list  # m x n bool
+    allowed_routes: list  # task -> list of specialist indices
+    pin: list  # task -> specialist index or -1
+    penalty: list  # task -> cost of leaving it unserved in the search
+    optional: list  # task -> bool (may be removed by the search)
+    xcost: list  # m x n cross-district cost (or None if all zero)
+    cap: list  # m capacities
+    spec_class: list  # m -> class id (identical specialists share one)
+    neigh: list  # task -> granular neighbour tasks
+    active: list  # tasks with at least one eligible specialist
     travel_weight: float
-    soft: list              # task -> soft window
+    soft: list  # task -> soft window
     tw_end_exact: list
     tw_start: list
     service: list
@@ -55,9 +56,7 @@ def build_model(problem: Problem, params: Params, elig: Eligibility) -> SearchMo
     n, m = problem.n_tasks, problem.n_specialists
     Tn = problem.travel
     T = Tn.tolist()
-    seg = []
-    for t in problem.tasks:
-        seg.append(None)
+    seg: list = [None] * n
     for i, t in enumerate(problem.tasks):
         L = t.tw_end if math.isfinite(t.tw_end) else BIG
         seg[i] = (0.0, t.service, 0.0, t.tw_start, L, t.demand, i, i)
@@ -75,16 +74,26 @@ def build_model(problem: Problem, params: Params, elig: Eligibility) -> SearchMo
     for t in problem.tasks:
         hard = t.mandatory or t.pinned_to is not None
         optional.append(not hard)
-        penalty.append(params.mandatory_unserved_penalty * max(1.0, t.priority) if hard
-                       else params.unserved_weight * t.priority)
+        penalty.append(
+            params.mandatory_unserved_penalty * max(1.0, t.priority)
+            if hard
+            else params.unserved_weight * t.priority
+        )
     xcost = None
     if params.cross_district_weight > 0 and elig.cross.any():
         xcost = (elig.cross * params.cross_district_weight).tolist()
     # identical specialists are interchangeable in crossover
     keys, spec_class = {}, []
     for k, s in enumerate(problem.specialists):
-        key = (s.shift_start, s.shift_end, s.capacity, tuple(Tn[n + k].round(9)), tuple(Tn[:, n + m + k].round(9)),
-               tuple(elig.allowed[k]), s.district)
+        key = (
+            s.shift_start,
+            s.shift_end,
+            s.capacity,
+            tuple(Tn[n + k].round(9)),
+            tuple(Tn[:, n + m + k].round(9)),
+            tuple(elig.allowed[k]),
+            s.district,
+        )
         spec_class.append(keys.setdefault(key, len(keys)))
     active = [i for i in range(n) if allowed_routes[i]]
     # granular neighbourhoods: travel plus a time-window incompatibility term (vectorised)
@@ -93,10 +102,10 @@ def build_model(problem: Problem, params: Params, elig: Eligibility) -> SearchMo
         a = np.array(active)
         D = Tn[np.ix_(a, a)]
         e = np.array([problem.tasks[i].tw_start for i in active])
-        l = np.array([min(problem.tasks[i].tw_end, 1e7) for i in active])
+        lt = np.array([min(problem.tasks[i].tw_end, 1e7) for i in active])
         s = np.array([problem.tasks[i].service for i in active])
-        wait = np.maximum(e[None, :] - s[:, None] - D - l[:, None], 0.0)
-        warp = np.maximum(e[:, None] + s[:, None] + D - l[None, :], 0.0)
+        wait = np.maximum(e[None, :] - s[:, None] - D - lt[:, None], 0.0)
+        warp = np.maximum(e[:, None] + s[:, None] + D - lt[None, :], 0.0)
         prox = D + 0.2 * wait + 1.0 * warp
         prox = np.minimum(prox, prox.T)
         # pairs that share no specialist are useless as neighbours
@@ -111,17 +120,34 @@ def build_model(problem: Problem, params: Params, elig: Eligibility) -> SearchMo
                 neigh[i] = [active[j] for j in idx[r] if np.isfinite(prox[r, j])]
     tasks = problem.tasks
     return SearchModel(
-        n=n, m=m, T=T, seg=seg, allowed=allowed, allowed_routes=allowed_routes, pin=pin,
-        penalty=penalty, optional=optional, xcost=xcost,
-        cap=[s.capacity for s in problem.specialists], spec_class=spec_class, neigh=neigh,
-        active=active, travel_weight=params.travel_weight, soft=[t.soft_window for t in tasks],
-        tw_end_exact=[t.tw_end for t in tasks], tw_start=[t.tw_start for t in tasks],
-        service=[t.service for t in tasks], demand=[t.demand for t in tasks],
+        n=n,
+        m=m,
+        T=T,
+        seg=seg,
+        allowed=allowed,
+        allowed_routes=allowed_routes,
+        pin=pin,
+        penalty=penalty,
+        optional=optional,
+        xcost=xcost,
+        cap=[s.capacity for s in problem.specialists],
+        spec_class=spec_class,
+        neigh=neigh,
+        active=active,
+        travel_weight=params.travel_weight,
+        soft=[t.soft_window for t in tasks],
+        tw_end_exact=[t.tw_end for t in tasks],
+        tw_start=[t.tw_start for t in tasks],
+        service=[t.service for t in tasks],
+        demand=[t.demand for t in tasks],
         priority=[t.priority for t in tasks],
         shift_start=[s.shift_start for s in problem.specialists],
         shift_end=[s.shift_end for s in problem.specialists],
-        lateness_weight=params.lateness_weight, unserved_weight=params.unserved_weight,
-        imbalance_weight=params.imbalance_weight, work_weight=params.work_weight, mandatory=[t.mandatory or t.pinned_to is not None for t in tasks],
+        lateness_weight=params.lateness_weight,
+        unserved_weight=params.unserved_weight,
+        imbalance_weight=params.imbalance_weight,
+        work_weight=params.work_weight,
+        mandatory=[t.mandatory or t.pinned_to is not None for t in tasks],
     )
 
 
@@ -145,7 +171,11 @@ def exact_cost(model: SearchModel, routes: list, unserved: list) -> tuple[float,
         for i in r:
             s = cat(s, seg[i], T)
         s = cat(s, seg[en], T)
-        dep = max(model.shift_start[k], s[3]) if s[2] <= 1e-9 else max(model.shift_start[k], model.tw_start[r[0]] - T[st][r[0]])
+        dep = (
+            max(model.shift_start[k], s[3])
+            if s[2] <= 1e-9
+            else max(model.shift_start[k], model.tw_start[r[0]] - T[st][r[0]])
+        )
         t = dep
         prev = st
         travel = late = load = 0.0

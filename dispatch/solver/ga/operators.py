@@ -8,6 +8,7 @@ Tasks left out become "unserved" and education re-inserts them, so repair
 and improvement are one step. Mutation is a small ruin: a task and its
 nearest neighbours are removed and left to education to re-insert.
 """
+
 from __future__ import annotations
 
 from .model import SearchModel
@@ -48,7 +49,9 @@ def crossover(md: SearchModel, p1: list, p2: list, rng) -> tuple[list, list]:
     return child, unserved
 
 
-def ruin(md: SearchModel, routes: list, unserved: list, rng, fraction: float = 0.1) -> tuple[list, list]:
+def ruin(
+    md: SearchModel, routes: list, unserved: list, rng, fraction: float = 0.1
+) -> tuple[list, list]:
     served = [i for r in routes for i in r]
     if not served:
         return routes, unserved

@@ -6,6 +6,7 @@ a feasible one by removing, from each violating route, the task whose
 removal helps most (optional tasks before mandatory ones). Removed tasks
 come back as unserved with a reason rather than violating a hard rule.
 """
+
 from __future__ import annotations
 
 from .model import SearchModel
@@ -43,7 +44,7 @@ def make_feasible(md: SearchModel, routes: list, unserved: list) -> tuple[list, 
         while v > 1e-9 and r:
             best = None
             for p, i in enumerate(r):
-                cand = r[:p] + r[p + 1:]
+                cand = r[:p] + r[p + 1 :]
                 vv = _route_violation(md, k, cand)
                 key = (md.mandatory[i], vv, md.priority[i], p)
                 if best is None or key < best[0]:

@@ -8,6 +8,7 @@ minimal amount of "travel back in time" needed to respect all windows; it
 is 0 exactly when the sequence is time-feasible, and it is what the search
 penalises instead of rejecting infeasible moves outright.
 """
+
 from __future__ import annotations
 
 
@@ -23,11 +24,19 @@ def cat(a: tuple, b: tuple, T: list) -> tuple:
     e = b[3] - delta
     if e < a[3]:
         e = a[3]
-    l = b[4] - delta
-    if l > a[4]:
-        l = a[4]
-    return (a[0] + b[0] + t, a[1] + b[1] + t + dwt, a[2] + b[2] + dtw, e - dwt, l + dtw,
-            a[5] + b[5], a[6], b[7])
+    lt = b[4] - delta
+    if lt > a[4]:
+        lt = a[4]
+    return (
+        a[0] + b[0] + t,
+        a[1] + b[1] + t + dwt,
+        a[2] + b[2] + dtw,
+        e - dwt,
+        lt + dtw,
+        a[5] + b[5],
+        a[6],
+        b[7],
+    )
 
 
 def fold(nodes, seg: list, T: list) -> tuple:

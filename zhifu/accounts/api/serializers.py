@@ -3,6 +3,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
+from zhifu.core.api.fields import ClockTimeField
 from zhifu.core.masking import mask_phone
 
 from .. import lockout
@@ -87,6 +88,8 @@ class SpecialistSerializer(serializers.ModelSerializer):
     home_district = DistrictSerializer(read_only=True)
     districts = DistrictSerializer(many=True, read_only=True)
     skills = SkillLevelSerializer(source="skill_levels", many=True, read_only=True)
+    shift_start = ClockTimeField(read_only=True)
+    shift_end = ClockTimeField(read_only=True)
 
     class Meta:
         model = Specialist
