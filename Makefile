@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install bench-deps lint migrate seed messages ci clean
+.PHONY: run test install bench-deps bench-solver lint migrate seed messages ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ test: install
 ## Optional peers for the solver benchmark (PyVRP); never needed by the platform
 bench-deps: install
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,bench]"
+
+## The solver against OR-Tools, PyVRP and greedy on two Solomon instances per class, 10 s each
+bench-solver: bench-deps
+	$(BIN)/python -m bench.solver --seconds 10 --methods ours,ortools,pyvrp,greedy \
+	  --instances $(addprefix ../shared/bench/solomon/,R101.vrp R105.vrp R201.vrp R205.vrp \
+	  C101.vrp C105.vrp C201.vrp C205.vrp RC101.vrp RC105.vrp RC201.vrp RC205.vrp)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from zhifu.accounts.admin import ImportExportMixin
+
 from .models import (
     CapabilitySnapshot,
     CoCreationRating,
@@ -39,7 +41,15 @@ class ManagerReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkQualityRecord)
-class WorkQualityRecordAdmin(admin.ModelAdmin):
+class WorkQualityRecordAdmin(ImportExportMixin, admin.ModelAdmin):
+    actions = []
+
+    @staticmethod
+    def import_function(**kwargs):
+        from .imports import work_quality_import
+
+        return work_quality_import(**kwargs)
+
     list_display = ("specialist", "period", "order_fulfilment", "e_settlement",
                     "active_payment", "terminal_running")
     list_filter = ("period",)
