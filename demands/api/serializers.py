@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from zhifu.accounts.api.serializers import MaskedPhoneField
+from zhifu.accounts.api.serializers import RetailerBriefSerializer
 
 from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions
 from ..models import CatalogueItem, Demand, DemandEvent
@@ -19,18 +19,6 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
                   "approval_level", "response_hours", "resolution_hours", "service_minutes",
                   "impact_scope", "compliance_risk", "capacity_pressure", "priority", "skills",
                   "active"]
-
-
-class RetailerBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    shop_name = serializers.CharField()
-    owner_name = serializers.CharField()
-    phone = MaskedPhoneField()
-    address = serializers.CharField()
-    latitude = serializers.FloatField()
-    longitude = serializers.FloatField()
-    grade = serializers.IntegerField()
-    market_type = serializers.CharField()
 
 
 class EventSerializer(serializers.ModelSerializer):

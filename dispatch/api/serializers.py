@@ -2,26 +2,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from zhifu.accounts.api.serializers import MaskedPhoneField
+from zhifu.accounts.api.serializers import RetailerBriefSerializer
 from zhifu.core.api.fields import ClockTimeField
 
 from ..choices import DispatchMode, ExceptionKind
 from ..models import DispatchRun, ServiceTask
 
 
-class TaskRetailerSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    shop_name = serializers.CharField()
-    owner_name = serializers.CharField()
-    phone = MaskedPhoneField()
-    address = serializers.CharField()
-    latitude = serializers.FloatField()
-    longitude = serializers.FloatField()
-    grade = serializers.IntegerField()
-
-
 class TaskSerializer(serializers.ModelSerializer):
-    retailer = TaskRetailerSerializer(read_only=True)
+    retailer = RetailerBriefSerializer(read_only=True)
     district = serializers.CharField(source="district.code", read_only=True)
     demand_id = serializers.IntegerField(read_only=True, allow_null=True)
     window_start = ClockTimeField(read_only=True)

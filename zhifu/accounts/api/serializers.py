@@ -67,6 +67,20 @@ class MaskedPhoneField(serializers.CharField):
         return mask_phone(value)
 
 
+class RetailerBriefSerializer(serializers.Serializer):
+    """A shop as a specialist needs it on a task or demand: where, who, how to reach."""
+
+    id = serializers.IntegerField()
+    shop_name = serializers.CharField()
+    owner_name = serializers.CharField()
+    phone = MaskedPhoneField()
+    address = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    grade = serializers.IntegerField()
+    market_type = serializers.CharField()
+
+
 class DistrictSerializer(serializers.ModelSerializer):
     class Meta:
         model = District
