@@ -91,12 +91,14 @@ def test_manager_works_a_demand_on_the_dashboard(browser, org):
     row = browser.driver.find_element(By.CSS_SELECTOR, "form.d-act")
     row.find_element(By.CSS_SELECTOR, f"select[name=item] option[value='{item.pk}']").click()
     row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait.until(EC.url_contains("/dashboard/demands/triage/"))
+    # The URL is the same before and after: wait for the page to be replaced instead.
+    wait.until(EC.staleness_of(row))
     need.refresh_from_db()
     assert need.item == item
     browser.get(f"/dashboard/demands/{need.pk}/")
     accept = browser.driver.find_element(By.CSS_SELECTOR, "input[value=accept]")
     accept.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "button").click()
+    wait.until(EC.staleness_of(accept))
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".messages")))
     need.refresh_from_db()
     assert need.status == "accepted"

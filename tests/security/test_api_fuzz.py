@@ -3,7 +3,9 @@ every response conforms to the schema (status codes, bodies, content types)."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import (
@@ -20,7 +22,14 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    # Calling the WSGI app directly fires request_finished, whose handler would close the
+    # test transaction's connection on PostgreSQL; Django's own test client disconnects it
+    # for the same reason.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
