@@ -256,6 +256,5 @@ def profiles_recompute_request(*, requested_by=None, period: dt.date | None = No
     from .tasks import recompute_profiles
 
     params = {"period": month_start(period).isoformat()} if period else {}
-    job = jobs.job_create(kind=RECOMPUTE_JOB, params=params, requested_by=requested_by)
-    transaction.on_commit(lambda: recompute_profiles.delay(job.id))
-    return job
+    return jobs.job_queue(kind=RECOMPUTE_JOB, task=recompute_profiles, params=params,
+                          requested_by=requested_by)

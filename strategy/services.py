@@ -186,9 +186,8 @@ def strategies_generate_request(*, requested_by=None):
 
     from .tasks import generate_strategies
 
-    job = jobs.job_create(kind="strategy.generate", requested_by=requested_by)
-    transaction.on_commit(lambda: generate_strategies.delay(job.pk))
-    return job
+    return jobs.job_queue(kind="strategy.generate", task=generate_strategies,
+                          requested_by=requested_by)
 
 
 # --- the retailer's answer and the feedback loop ------------------------------------------------

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from zhifu.accounts.models import District, Specialist
 from zhifu.accounts.policies import is_admin, is_manager
 from zhifu.core.errors import DomainError, PermissionDenied
+from zhifu.core.queue import enqueue, enqueue_on_commit
 
 from .. import adapter
 from ..choices import MOVABLE, PINNED, DispatchMode, RunStatus, RunTrigger, TaskStatus
@@ -33,8 +34,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 MAX_SECONDS = 600
-# A queued run whose message never reached a worker (broker lost it) is re-sent after this.
-QUEUED_GRACE_SECONDS = 300
+# A queued run whose message never reached a worker (the broker was down, or lost it) is
+# re-sent after this long (settings.DISPATCH_QUEUED_GRACE_SECONDS).
 
 
 def _lease_seconds(run: DispatchRun) -> float:
@@ -92,7 +93,7 @@ def run_start(*, actor, day: dt.date, district_ids: list[int] | None = None,
             [DistrictSolve(run=run, district_id=d) for d in sorted(wanted)])
         from ..tasks import execute_run
 
-        transaction.on_commit(lambda: execute_run.delay(run.pk))
+        enqueue_on_commit(execute_run, run.pk)
     return run
 
 
@@ -332,9 +333,11 @@ def runs_recover() -> list[int]:
             due.append(run.pk)
     due += list(DispatchRun.objects.filter(
         status=RunStatus.QUEUED,
-        created_at__lt=now - dt.timedelta(seconds=QUEUED_GRACE_SECONDS)).values_list("pk",
+        created_at__lt=now - dt.timedelta(seconds=settings.DISPATCH_QUEUED_GRACE_SECONDS)
+    ).values_list("pk",
                                                                                    flat=True))
     for run_id in due:
         logger.warning("re-sending dispatch run %s", run_id)
-        execute_run.delay(run_id)
+        if not enqueue(execute_run, run_id):
+            break  # the broker is still down: the next sweep tries again
     return due

@@ -12,3 +12,9 @@ def health_probe(job_id: int) -> str:
         return "already-done"
     services.job_finish(job_id=job_id, result={"pong": True})
     return "done"
+
+
+@shared_task(name="core.resend_stale_jobs")
+def resend_stale_jobs() -> list[int]:
+    """Beat, every minute: jobs whose message never reached a worker are sent again."""
+    return services.jobs_resend_stale()

@@ -145,8 +145,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- cache: shared across processes when Redis is configured ---------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    # Degrades to "no cache" while Redis is unreachable instead of failing requests.
+    CACHES = {"default": {"BACKEND": "zhifu.core.cache.ResilientRedisCache",
+                          "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -234,9 +236,15 @@ CELERY_TASK_ROUTES = {"dispatch.*": {"queue": DISPATCH_QUEUE}}
 # Unacknowledged messages (a worker died holding them) go back to the queue after this.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "socket_connect_timeout": 2,
 }
+# With the broker down, a request gives up sending within about a second (the job row
+# stays queued for the sweeper) instead of hanging.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0,
+                                    "interval_step": 0.3, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE: dict = {
     "demands-sla-sweep": {"task": "demands.sla_sweep", "schedule": 300.0},
+    "core-resend-stale-jobs": {"task": "core.resend_stale_jobs", "schedule": 60.0},
     "strategy-collect-feedback": {"task": "strategy.collect_feedback",
                                   "schedule": crontab(hour=2, minute=30)},
     "evaluation-points-sync": {"task": "evaluation.points_sync",
@@ -254,6 +262,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Seconds on top of the solver's own time limit before a running dispatch run is presumed
 # dead and re-sent.
 DISPATCH_LEASE_MARGIN_SECONDS = int(os.environ.get("DISPATCH_LEASE_MARGIN_SECONDS", "120"))
+DISPATCH_QUEUED_GRACE_SECONDS = int(os.environ.get("DISPATCH_QUEUED_GRACE_SECONDS", "300"))
 
 # --- people's data ------------------------------------------------------------------
 # Log lines never carry a full phone or ID number: the filter masks them.
