@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zhifu.core.masking import mask_phone
+from zhifu.core.privacy import record_unmasked
 
 from .choices import (
     BusinessFormat,
@@ -188,7 +189,9 @@ def retailer_import(*, content: bytes, filename: str, commit: bool) -> ImportRep
     return report
 
 
-def _retailer_row(retailer: Retailer, *, unmasked: bool) -> dict:
+def _retailer_row(retailer: Retailer, *, unmasked: bool, user=None) -> dict:
+    if unmasked:
+        record_unmasked(user=user, value=retailer.phone, where="export: retailers")
     return {
         "licence_no": retailer.licence_no,
         "shop_name": retailer.shop_name,
@@ -211,7 +214,7 @@ def _retailer_row(retailer: Retailer, *, unmasked: bool) -> dict:
 def retailer_export(*, retailers, user, fmt: str) -> bytes:
     """Export retailers the user may see; phones masked unless the user may see them."""
     unmasked = can_view_unmasked(user)
-    rows = [_retailer_row(r, unmasked=unmasked)
+    rows = [_retailer_row(r, unmasked=unmasked, user=user)
             for r in retailers.select_related("district", "grid").iterator(chunk_size=2000)]
     return write_table(rows=rows, columns=RETAILER_COLUMNS, fmt=fmt,
                        language=translation.get_language() or "zh-hans")
@@ -359,6 +362,13 @@ def _specialist_write(current, candidate, username, name, phone, served, skill_l
     )
 
 
+def _shown(value: str, unmasked: bool, user, where: str) -> str:
+    if unmasked:
+        record_unmasked(user=user, value=value, where=where)
+        return value
+    return mask_phone(value)
+
+
 def specialist_export(*, specialists, user, fmt: str) -> bytes:
     unmasked = can_view_unmasked(user)
     rows = []
@@ -369,7 +379,7 @@ def specialist_export(*, specialists, user, fmt: str) -> bytes:
             "employee_no": s.employee_no,
             "username": s.user.username,
             "name": s.user.first_name,
-            "phone": s.user.phone if unmasked else mask_phone(s.user.phone),
+            "phone": _shown(s.user.phone, unmasked, user, "export: specialists"),
             "home_district": s.home_district.code,
             "districts": ";".join(d.code for d in s.districts.all()),
             "base_lat": s.base_lat,

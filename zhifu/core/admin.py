@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import JobRun
+from .models import JobRun, PersonalDataAccess
 
 
 @admin.register(JobRun)
@@ -9,3 +9,21 @@ class JobRunAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status")
     search_fields = ("kind", "error")
     readonly_fields = ("created_at", "started_at", "finished_at")
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Read-only: an audit trail is not edited."""
+
+    list_display = ("at", "user", "masked_value", "where")
+    list_filter = ("at",)
+    search_fields = ("user__username", "masked_value", "where")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

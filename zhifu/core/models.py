@@ -36,3 +36,25 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
+
+
+class PersonalDataAccess(models.Model):
+    """Someone was shown a personal number whole (PIPL audit trail).
+
+    The number itself is not stored again: the masked form identifies whose it was
+    together with the page or export it was shown on.
+    """
+
+    user = models.ForeignKey("accounts.User", verbose_name=_("viewer"), null=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    masked_value = models.CharField(_("number (masked)"), max_length=32)
+    where = models.CharField(_("page or export"), max_length=255)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("view of unmasked personal data")
+        verbose_name_plural = _("views of unmasked personal data")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.masked_value} {self.at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from zhifu.core.api.fields import ClockTimeField
 from zhifu.core.masking import mask_phone
+from zhifu.core.privacy import record_unmasked
 
 from .. import lockout
 from ..choices import Role, grade_band
@@ -63,6 +64,7 @@ class MaskedPhoneField(serializers.CharField):
     def to_representation(self, value):
         request = self.context.get("request")
         if request is not None and can_view_unmasked(request.user):
+            record_unmasked(user=request.user, value=value)
             return value
         return mask_phone(value)
 
