@@ -18,3 +18,11 @@ def health_probe(job_id: int) -> str:
 def resend_stale_jobs() -> list[int]:
     """Beat, every minute: jobs whose message never reached a worker are sent again."""
     return services.jobs_resend_stale()
+
+
+@shared_task(name="core.personal_data_purge")
+def personal_data_purge() -> dict:
+    """Beat, nightly: the retention purge (zhifu/core/retention.py)."""
+    from .retention import personal_data_purge as purge
+
+    return purge()

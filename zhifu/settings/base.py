@@ -246,6 +246,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0,
 CELERY_BEAT_SCHEDULE: dict = {
     "demands-sla-sweep": {"task": "demands.sla_sweep", "schedule": 300.0},
     "core-resend-stale-jobs": {"task": "core.resend_stale_jobs", "schedule": 60.0},
+    "core-personal-data-purge": {"task": "core.personal_data_purge",
+                                 "schedule": crontab(hour=3, minute=30)},
     "strategy-collect-feedback": {"task": "strategy.collect_feedback",
                                   "schedule": crontab(hour=2, minute=30)},
     "evaluation-points-sync": {"task": "evaluation.points_sync",
@@ -286,6 +288,11 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Retention (days): a closed shop's personal data; notifications; the audit trail.
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", str(3 * 365)))
+NOTIFICATION_RETENTION_DAYS = int(os.environ.get("NOTIFICATION_RETENTION_DAYS", "365"))
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", str(3 * 365)))
 
 # Seconds after which an idle web session ends.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))

@@ -1,0 +1,81 @@
+"""The retention purge: personal data kept no longer than its purpose needs (PIPL).
+
+* A shop closed for longer than ``PERSONAL_DATA_RETENTION_DAYS`` is anonymised: owner,
+  phone, address and login go; in its history (demands and their events, ratings'
+  comments, co-creation notes, service logs, photos) personal text and pictures go,
+  while the counts, states and scores that statistics need stay.
+* Notifications older than ``NOTIFICATION_RETENTION_DAYS`` are deleted.
+* The audit trail of unmasked views is kept ``AUDIT_RETENTION_DAYS``, then deleted.
+* Revocations of access tokens that have expired anyway are deleted.
+Running it twice does nothing more the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+REDACTED = "—"
+
+
+def _anonymise_shops(cutoff: dt.datetime) -> int:
+    from demands.models import Demand, DemandEvent
+    from dispatch.models import ServiceTask, TaskPhoto
+    from evaluation.models import CoCreationRating, ServiceRating
+    from zhifu.accounts.choices import RetailerStatus
+    from zhifu.accounts.models import Retailer
+
+    shops = list(Retailer.objects.filter(status=RetailerStatus.CLOSED, updated_at__lt=cutoff)
+                 .exclude(owner_name=REDACTED))
+    ids = [s.pk for s in shops]
+    if not ids:
+        return 0
+    with transaction.atomic():
+        logins = [s.user_id for s in shops if s.user_id]
+        for shop in shops:
+            shop.owner_name, shop.phone, shop.address, shop.user = REDACTED, "", "", None
+        Retailer.objects.bulk_update(shops, ["owner_name", "phone", "address", "user"])
+        from zhifu.accounts.models import User
+
+        User.objects.filter(pk__in=logins).delete()
+        demands = Demand.objects.filter(retailer_id__in=ids)
+        for demand in demands.exclude(photo=""):
+            demand.photo.delete(save=False)
+        demands.update(description="", answer="", photo="")
+        DemandEvent.objects.filter(demand__retailer_id__in=ids).update(reason="")
+        ServiceRating.objects.filter(retailer_id__in=ids).update(comment="")
+        CoCreationRating.objects.filter(retailer_id__in=ids).update(note="")
+        tasks = ServiceTask.objects.filter(retailer_id__in=ids)
+        for photo in TaskPhoto.objects.filter(task__in=tasks):
+            photo.image.delete(save=False)
+        TaskPhoto.objects.filter(task__in=tasks).delete()
+        tasks.update(service_notes="", exception_note="", check_in_lat=None, check_in_lng=None)
+    return len(ids)
+
+
+def personal_data_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    from zhifu.accounts.models import RevokedAccessToken
+    from zhifu.notifications.models import Notification
+
+    from .models import PersonalDataAccess
+
+    now = now or timezone.now()
+
+    def days(name: str, default: int) -> dt.datetime:
+        return now - dt.timedelta(days=getattr(settings, name, default))
+
+    result = {"shops_anonymised": _anonymise_shops(days("PERSONAL_DATA_RETENTION_DAYS",
+                                                        3 * 365))}
+    result["notifications"] = Notification.objects.filter(
+        created_at__lt=days("NOTIFICATION_RETENTION_DAYS", 365)).delete()[0]
+    result["audit_rows"] = PersonalDataAccess.objects.filter(
+        at__lt=days("AUDIT_RETENTION_DAYS", 3 * 365)).delete()[0]
+    result["revoked_tokens"] = RevokedAccessToken.objects.filter(expires_at__lt=now).delete()[0]
+    result["expired_refresh_tokens"] = OutstandingToken.objects.filter(
+        expires_at__lt=now).delete()[0]
+    return result
