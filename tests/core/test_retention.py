@@ -5,7 +5,6 @@ import datetime as dt
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests import factories
 from zhifu.accounts.models import Retailer, User
 from zhifu.core.models import PersonalDataAccess
 from zhifu.core.retention import REDACTED, personal_data_purge
