@@ -67,3 +67,27 @@ def test_one_address_trying_many_names_is_locked(org):
 def test_odd_usernames_do_not_break_the_guard(db, username):
     response = _web(Client(), username, "wrong")
     assert response.status_code == 200
+
+
+def test_the_lock_holds_across_processes(org, settings):
+    """Failures counted by another process (another gunicorn worker) lock this one out:
+    the counters live in the shared Redis cache."""
+    import os
+    import subprocess
+    import sys
+
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        pytest.skip("needs REDIS_URL: the per-process memory cache is not shared")
+    name = org.manager_north.username
+    script = ("import django; django.setup()\n"
+              "from zhifu.accounts import lockout\n"
+              f"for _ in range(lockout.MAX_FAILURES):\n"
+              f"    lockout.login_record_failure(username={name!r}, address='10.9.8.7')\n")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zhifu.settings.test"}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                            text=True, timeout=120, cwd=settings.BASE_DIR)
+    assert result.returncode == 0, result.stderr
+    with pytest.raises(lockout.LoginLocked):
+        lockout.login_check_allowed(username=name, address="127.0.0.1")
+    response = Client().post("/login/", {"username": name, "password": factories.PASSWORD})
+    assert "_auth_user_id" not in response.wsgi_request.session
