@@ -24,13 +24,15 @@ def test_a_long_closed_shop_is_anonymised_with_its_history(org):
                                           note="联系我 13800001234", segment="basic")
     demand_services.demand_cancel(demand=demand, actor=shop.user, reason="电话 13800001234")
     login = shop.user_id
-    Retailer.objects.filter(pk=shop.pk).update(status="closed")
+    Retailer.objects.filter(pk=shop.pk).update(status="closed",
+                                               owner_id_number="11010519491231002X")
     _age(Retailer, shop.pk, "updated_at", 4 * 365)
     keep = org.retailer_north  # open: untouched
     result = personal_data_purge()
     assert result["shops_anonymised"] == 1
     shop.refresh_from_db()
     assert (shop.owner_name, shop.phone, shop.address, shop.user_id) == (REDACTED, "", "", None)
+    assert shop.owner_id_number == ""
     assert not User.objects.filter(pk=login).exists()
     assert Demand.objects.get(pk=demand.pk).description == ""
     assert not DemandEvent.objects.filter(demand=demand).exclude(reason="").exists()

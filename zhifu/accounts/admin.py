@@ -12,6 +12,7 @@ from . import imports
 from .forms import AdminLoginForm, ImportForm
 from .models import (
     City,
+    ConsentRecord,
     District,
     Grid,
     Retailer,
@@ -142,6 +143,14 @@ class RetailerAdmin(ImportExportMixin, admin.ModelAdmin):
     list_select_related = ("district",)
     actions = ["export_xlsx", "export_csv"]
     export_stem = "retailers"
+    readonly_fields = ("owner_id_number_masked",)
+
+    @admin.display(description=gettext_lazy("owner's ID number"))
+    def owner_id_number_masked(self, obj):
+        # Shown masked even here; it is set only through the consent-checked service.
+        from zhifu.core.masking import mask_id_number
+
+        return mask_id_number(obj.owner_id_number) or "—"
 
     @staticmethod
     def import_function(**kwargs):
@@ -183,3 +192,11 @@ class SpecialistAdmin(ImportExportMixin, admin.ModelAdmin):
 class RevokedAccessTokenAdmin(admin.ModelAdmin):
     list_display = ("jti", "expires_at")
     search_fields = ("jti",)
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ("retailer", "purpose", "given_at", "withdrawn_at", "recorded_by")
+    list_filter = ("purpose",)
+    raw_id_fields = ("retailer", "recorded_by")
+    search_fields = ("retailer__licence_no", "how")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from .choices import (
 from .models import District, Grid, Retailer, Skill, Specialist, SpecialistSkill, User
 from .policies import can_view_unmasked
 from .tabular import Column, ImportReport, RowParser, classify_changes, read_table, write_table
+from .validators import validate_id_number
 
 RETAILER_COLUMNS = [
     Column("licence_no", "许可证号", "Licence number", required=True),
@@ -46,7 +48,11 @@ RETAILER_COLUMNS = [
     Column("franchise_type", "加盟类型", "Franchise type"),
     Column("opened_on", "开业日期", "Opening date"),
     Column("status", "状态", "Status"),
+    # Stored only with consent: either one already in force or the one this column records.
+    Column("owner_id_number", "身份证号", "Owner's ID number"),
+    Column("id_consent", "身份证号采集同意", "ID number consent"),
 ]
+EXPORTED = [c for c in RETAILER_COLUMNS if c.field not in ("owner_id_number", "id_consent")]
 
 SPECIALIST_COLUMNS = [
     Column("employee_no", "工号", "Employee number", required=True),
@@ -137,6 +143,8 @@ def retailer_import(*, content: bytes, filename: str, commit: bool) -> ImportRep
     }
     seen: dict[str, int] = {}
     pairs: list[tuple[Retailer | None, Retailer]] = []
+    id_numbers: dict[str, tuple[str, str]] = {}
+    consented = _consented_licences([cells.get("licence_no", "") for _line, cells in rows])
     for line, cells in rows:
         row = RowParser(line, cells, report)
         licence = row.text("licence_no")
@@ -175,18 +183,63 @@ def retailer_import(*, content: bytes, filename: str, commit: bool) -> ImportRep
         phone = row.text("phone")
         # A masked number (from one of our own exports) means "keep what we have".
         values["phone"] = (current.phone if current else "") if "*" in phone else phone
+        id_number = row.text("owner_id_number").upper()
+        if id_number and (current is None or id_number != current.owner_id_number):
+            try:
+                validate_id_number(id_number)
+            except ValidationError as exc:
+                row.fail("owner_id_number", exc.messages[0])
+            if licence not in consented and not row.text("id_consent"):
+                row.fail("id_consent", _("Record the owner's consent before storing an ID "
+                                         "number."))
+            if row.ok:
+                id_numbers[licence] = (id_number, row.text("id_consent"))
         candidate = Retailer(**values)
         row.validate(candidate, exclude=["district", "grid", "user"])
         if row.ok:
             pairs.append((current, candidate))
     to_create, to_update = classify_changes(pairs, RETAILER_FIELDS, report)
+    # A shop whose only change is a newly consented ID number is updated, not unchanged.
+    written = {r.licence_no for r in to_create} | {r.licence_no for r in to_update}
+    only_id = [licence for licence in id_numbers if licence not in written]
+    report.updated += len(only_id)
+    report.unchanged -= len(only_id)
     if commit:
         with transaction.atomic():
             Retailer.objects.bulk_create(to_create, batch_size=1000)
             Retailer.objects.bulk_update(to_update, RETAILER_FIELDS + ["updated_at"],
                                          batch_size=1000)
+            _store_id_numbers(id_numbers)
         report.committed = True
     return report
+
+
+def _consented_licences(licences: list[str]) -> set[str]:
+    from .models import ConsentRecord
+
+    return set(ConsentRecord.objects.filter(
+        retailer__licence_no__in=licences, purpose=ConsentRecord.Purpose.ID_NUMBER,
+        withdrawn_at__isnull=True).values_list("retailer__licence_no", flat=True))
+
+
+def _store_id_numbers(id_numbers: dict[str, tuple[str, str]]) -> None:
+    """ID numbers with their consent: a record for each consent given in the file."""
+    from django.utils import timezone
+
+    from .models import ConsentRecord
+
+    if not id_numbers:
+        return
+    shops = Retailer.objects.in_bulk(list(id_numbers), field_name="licence_no")
+    consented = _consented_licences(list(id_numbers))
+    now = timezone.now()
+    ConsentRecord.objects.bulk_create([
+        ConsentRecord(retailer=shops[licence], purpose=ConsentRecord.Purpose.ID_NUMBER,
+                      given_at=now, how=how[:200])
+        for licence, (_number, how) in id_numbers.items() if licence not in consented])
+    for licence, (number, _how) in id_numbers.items():
+        shops[licence].owner_id_number = number
+    Retailer.objects.bulk_update(list(shops.values()), ["owner_id_number"])
 
 
 def _retailer_row(retailer: Retailer, *, unmasked: bool, user=None) -> dict:
@@ -216,7 +269,7 @@ def retailer_export(*, retailers, user, fmt: str) -> bytes:
     unmasked = can_view_unmasked(user)
     rows = [_retailer_row(r, unmasked=unmasked, user=user)
             for r in retailers.select_related("district", "grid").iterator(chunk_size=2000)]
-    return write_table(rows=rows, columns=RETAILER_COLUMNS, fmt=fmt,
+    return write_table(rows=rows, columns=EXPORTED, fmt=fmt,
                        language=translation.get_language() or "zh-hans")
 
 

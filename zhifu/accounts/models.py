@@ -132,6 +132,9 @@ class Retailer(models.Model):
     shop_name = models.CharField(_("shop name"), max_length=128)
     owner_name = models.CharField(_("owner"), max_length=64)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    owner_id_number = models.CharField(
+        _("owner's ID number"), max_length=18, blank=True, editable=False,
+        help_text=_("Stored only with the owner's recorded consent (ConsentRecord)."))
     address = models.CharField(_("address"), max_length=255, blank=True)
     latitude = models.FloatField(
         _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
@@ -245,3 +248,28 @@ class RevokedAccessToken(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+
+class ConsentRecord(models.Model):
+    """A person's consent to one processing purpose (PIPL), and its withdrawal."""
+
+    class Purpose(models.TextChoices):
+        ID_NUMBER = "id_number", _("Storing the licence holder's ID number")
+
+    retailer = models.ForeignKey(Retailer, verbose_name=_("retailer"), on_delete=models.CASCADE,
+                                 related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    given_at = models.DateTimeField(_("given at"))
+    recorded_by = models.ForeignKey(User, verbose_name=_("recorded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    how = models.CharField(_("how it was given"), max_length=200,
+                           help_text=_("For example: signed form, import of 2026-11-01."))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"{self.retailer_id} {self.purpose}"

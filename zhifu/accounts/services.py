@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from zhifu.core.errors import DomainError
+from zhifu.core.errors import DomainError, PermissionDenied
 
 from .models import RevokedAccessToken
 
@@ -34,3 +34,59 @@ def revoked_tokens_purge() -> int:
     """Drop revocations of tokens that have expired anyway."""
     deleted, _detail = RevokedAccessToken.objects.filter(expires_at__lt=timezone.now()).delete()
     return deleted
+
+
+def _may_edit_retailer(actor, retailer) -> bool:
+    from .policies import is_admin, is_manager
+
+    return is_admin(actor) or (is_manager(actor) and actor.managed_districts.filter(
+        pk=retailer.district_id).exists())
+
+
+def retailer_id_number_set(*, retailer, id_number: str, actor, consent_how: str = "",
+                           now: dt.datetime | None = None):
+    """Store the licence holder's ID number, only under consent: one already in force, or
+    the one recorded now (``consent_how`` says how it was given)."""
+    from django.core.exceptions import ValidationError
+
+    from .models import ConsentRecord
+    from .validators import validate_id_number
+
+    if not _may_edit_retailer(actor, retailer):
+        raise PermissionDenied(_("Only the shop's managers record its owner's ID number."))
+    id_number = (id_number or "").strip().upper()
+    try:
+        validate_id_number(id_number)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], code="bad_id_number",
+                          fields={"owner_id_number": exc.messages}) from exc
+    now = now or timezone.now()
+    with transaction.atomic():
+        active = ConsentRecord.objects.select_for_update().filter(
+            retailer=retailer, purpose=ConsentRecord.Purpose.ID_NUMBER,
+            withdrawn_at__isnull=True).first()
+        if active is None:
+            if not (consent_how or "").strip():
+                raise DomainError(_("Record the owner's consent before storing an ID number."),
+                                  code="consent_required",
+                                  fields={"consent": [_("This field is required.")]})
+            ConsentRecord.objects.create(retailer=retailer,
+                                         purpose=ConsentRecord.Purpose.ID_NUMBER, given_at=now,
+                                         recorded_by=actor, how=consent_how.strip()[:200])
+        type(retailer).objects.filter(pk=retailer.pk).update(owner_id_number=id_number)
+    retailer.owner_id_number = id_number
+    return retailer
+
+
+def retailer_consent_withdraw(*, retailer, actor, now: dt.datetime | None = None) -> None:
+    """The owner withdraws consent: the ID number is erased at once."""
+    from .models import ConsentRecord
+
+    if not _may_edit_retailer(actor, retailer):
+        raise PermissionDenied(_("Only the shop's managers record consent."))
+    with transaction.atomic():
+        ConsentRecord.objects.filter(retailer=retailer, purpose=ConsentRecord.Purpose.ID_NUMBER,
+                                     withdrawn_at__isnull=True).update(
+            withdrawn_at=now or timezone.now())
+        type(retailer).objects.filter(pk=retailer.pk).update(owner_id_number="")
+    retailer.owner_id_number = ""

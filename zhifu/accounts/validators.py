@@ -19,3 +19,18 @@ def validate_licence_no(value: str) -> None:
         raise ValidationError(
             _("A licence number has 6 to 32 letters or digits."), code="licence_no"
         )
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def validate_id_number(value: str) -> None:
+    """An 18-character resident ID number with a valid check character (GB 11643)."""
+    text = (value or "").strip().upper()
+    if len(text) != 18 or not text[:17].isdigit():
+        raise ValidationError(_("An ID number has 17 digits and a check digit or X."),
+                              code="id_number")
+    check = _ID_CHECK[sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS, strict=True)) % 11]
+    if text[17] != check:
+        raise ValidationError(_("This ID number's check digit is wrong."), code="id_number")

@@ -37,7 +37,9 @@ def _anonymise_shops(cutoff: dt.datetime) -> int:
         logins = [s.user_id for s in shops if s.user_id]
         for shop in shops:
             shop.owner_name, shop.phone, shop.address, shop.user = REDACTED, "", "", None
-        Retailer.objects.bulk_update(shops, ["owner_name", "phone", "address", "user"])
+            shop.owner_id_number = ""
+        Retailer.objects.bulk_update(shops, ["owner_name", "phone", "address", "user",
+                                             "owner_id_number"])
         from zhifu.accounts.models import User
 
         User.objects.filter(pk__in=logins).delete()
