@@ -138,6 +138,8 @@ def main() -> None:
            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_SECURE_SSL_REDIRECT": "false",
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DB_CONN_MAX_AGE": "600",
            "LOGIN_THROTTLE_RATE": "100000/min", "LOG_LEVEL": "WARNING"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT,
+                   env=env, check=True)
     users = json.loads(subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", USERS], cwd=ROOT, env=env,
         capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
