@@ -121,6 +121,78 @@ SCENARIOS = {"retailers": (0.6, retailer_visit, "web"),
              "managers": (0.1, manager_visit, "web")}
 
 
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %.1f %.1f %.1f %d %d\\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, summary.errors.status, summary.requests))
+end
+"""
+WRK_TARGETS = [("specialists", "specialist day (API)", "/api/v1/specialist/day/"),
+               ("retailers", "retailer home /m/", "/m/"),
+               ("retailers", "catalogue /m/services/", "/m/services/"),
+               ("retailers", "my demands /m/demands/", "/m/demands/")]
+
+
+def run_wrk(args, sessions) -> None:
+    """One endpoint at a time, 8 keep-alive connections, 10 s, with a logged-in user."""
+    script = Path(tempfile.mkdtemp(prefix="zhifu-wrk-")) / "report.lua"
+    script.write_text(WRK_REPORT)
+    by_role = {}
+    for role, session, _visit in sessions:
+        by_role.setdefault(role, session)
+    print(f"wrk: 1 thread, 8 connections, 10 s per endpoint; gunicorn with {args.workers} "
+          f"workers")
+    print(f"{'endpoint':<28} {'rps':>7} {'p50 ms':>7} {'p95 ms':>7} {'non-2xx':>8}")
+    for role, label, path in WRK_TARGETS:
+        session = by_role[role]
+        # wrk counts redirects as successes: make sure this user really gets the page.
+        status, _ = session.request("GET", path)
+        if status != 200:
+            raise SystemExit(f"{path} answered {status} for the logged-in {role[:-1]}")
+        header = (f"Authorization: Bearer {session.token}" if session.token else
+                  "Cookie: " + "; ".join(f"{k}={v}" for k, v in session.cookies.items()))
+        out = subprocess.run(["wrk", "-t1", "-c8", "-d10s", "-s", str(script), "-H", header,
+                              f"http://127.0.0.1:{args.port}{path}"],
+                             capture_output=True, text=True, timeout=60).stdout
+        line = next(line for line in out.splitlines() if line.startswith("RESULT"))
+        rps, p50, p95, errors, _total = line.split()[1:]
+        print(f"{label:<28} {float(rps):>7.1f} {float(p50):>7.1f} {float(p95):>7.1f} "
+              f"{errors:>8}")
+
+
+def run_wrk_mix(args, sessions) -> None:
+    """The same 60/30/10 mix of users and pages, driven by wrk: every request draws a
+    random (user, page) pair from the logged-in users' visits."""
+    entries = []
+    for role, session, visit in sessions:
+        header = ({"Authorization": f"Bearer {session.token}"} if session.token else
+                  {"Cookie": "; ".join(f"{k}={v}" for k, v in session.cookies.items())})
+        for _label, path in visit(session, random.Random(0)):
+            status, _ = session.request("GET", path)
+            if status != 200:
+                raise SystemExit(f"{path} answered {status} for a logged-in {role}")
+            entries.append((path, header))
+    def lua_entry(path: str, header: dict) -> str:
+        (name, value), = header.items()
+        return f"{{path={json.dumps(path)}, headers={{[{json.dumps(name)}]={json.dumps(value)}}}}}"
+
+    lines = ",\n".join(lua_entry(path, header) for path, header in entries)
+    script = Path(tempfile.mkdtemp(prefix="zhifu-wrk-")) / "mix.lua"
+    script.write_text("local entries = {\n" + lines + "\n}\nmath.randomseed(1)\n"
+                      "request = function()\n  local e = entries[math.random(#entries)]\n"
+                      "  return wrk.format('GET', e.path, e.headers)\nend\n" + WRK_REPORT)
+    out = subprocess.run(["wrk", "-t1", "-c16", f"-d{int(args.seconds)}s", "-s", str(script),
+                          f"http://127.0.0.1:{args.port}/"], capture_output=True, text=True,
+                         timeout=args.seconds + 60).stdout
+    line = next(line for line in out.splitlines() if line.startswith("RESULT"))
+    rps, p50, p95, errors, total = line.split()[1:]
+    print(f"wrk mix: {len(sessions)} users' visits ({len(entries)} requests drawn at random), "
+          f"16 connections, {args.seconds:.0f} s; gunicorn with {args.workers} workers")
+    print(f"requests {total}, {float(rps):.1f} req/s, p50 {float(p50):.1f} ms, "
+          f"p95 {float(p95):.1f} ms, non-2xx {errors}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="zhifu_bench_dashboard")
@@ -130,6 +202,11 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=24)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--wrk", action="store_true",
+                        help="instead of the mixed scenario, measure single endpoints with wrk "
+                             "(a native client, so the client costs little CPU)")
+    parser.add_argument("--wrk-mix", action="store_true",
+                        help="the mixed scenario driven by wrk instead of Python threads")
     args = parser.parse_args()
 
     env = {**os.environ, "DATABASE_URL": f"{args.server}/{args.database}",
@@ -167,6 +244,12 @@ def main() -> None:
                 if not ok:
                     raise SystemExit(f"login failed for {role} {name}")
                 sessions.append((role, session, visit))
+        if args.wrk:
+            run_wrk(args, sessions)
+            return
+        if args.wrk_mix:
+            run_wrk_mix(args, sessions)
+            return
         print(f"{len(sessions)} virtual users logged in "
               f"({', '.join(f'{r}: {sum(1 for s in sessions if s[0] == r)}' for r in SCENARIOS)});"
               f" gunicorn with {args.workers} workers; {args.seconds:.0f} s", flush=True)
