@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from zhifu.accounts.policies import is_admin, is_manager, is_specialist
 
@@ -107,8 +108,6 @@ def board_summary(*, tasks) -> dict:
         points = [[specialist.base_lng, specialist.base_lat]]
         for task in sorted(lane["tasks"], key=lambda t: (t.sequence or 0, t.pk)):
             if task.planned_start and task.planned_end:
-                from django.utils import timezone
-
                 start = minutes_of(timezone.localtime(task.planned_start).time())
                 end = minutes_of(timezone.localtime(task.planned_end).time())
                 chart["bars"].append([index, start, end, task.title, task.status])

@@ -100,3 +100,17 @@ def test_specialist_task_shows_the_current_strategy(shops, api):
     assert strategy["source"] == "strategy" and strategy["version"] == 1
     assert strategy["recommendations"][0]["name"]
     assert any("非烟" in point for point in strategy["talking_points"])
+
+
+def test_template_edit_refuses_bad_values_and_changes_nothing(shops):
+    from strategy.models import GradeBandTemplate
+
+    city = factories.manager(shops[0].district, level="city_department")
+    template = GradeBandTemplate.objects.get(band="1-12")
+    for bad in ({"visit_cycle_days": 0, "visit_minutes": 20, "visit_priority": 20},
+                {"visit_cycle_days": 20, "visit_minutes": 999, "visit_priority": 20},
+                {"visit_cycle_days": "x", "visit_minutes": 20, "visit_priority": 20}):
+        response = _client(city).post(f"/dashboard/strategy/templates/{template.pk}/", bad)
+        assert response.status_code == 200 and response.context["form"].errors
+    template.refresh_from_db()
+    assert (template.visit_cycle_days, template.visit_minutes) == (20, 20)

@@ -243,13 +243,11 @@ def _store_id_numbers(id_numbers: dict[str, tuple[str, str]]) -> None:
 
 
 def _retailer_row(retailer: Retailer, *, unmasked: bool, user=None) -> dict:
-    if unmasked:
-        record_unmasked(user=user, value=retailer.phone, where="export: retailers")
     return {
         "licence_no": retailer.licence_no,
         "shop_name": retailer.shop_name,
         "owner_name": retailer.owner_name,
-        "phone": retailer.phone if unmasked else mask_phone(retailer.phone),
+        "phone": _shown(retailer.phone, unmasked, user, "export: retailers"),
         "address": retailer.address,
         "latitude": retailer.latitude,
         "longitude": retailer.longitude,
