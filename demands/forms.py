@@ -21,6 +21,16 @@ def new_token() -> str:
     return uuid.uuid4().hex
 
 
+
+class SubmissionTokenField(forms.CharField):
+    """The hidden one-time token a phone form is rendered with: a double tap or a resent
+    form carries the same token, so the second submission is recognised, never stored."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, required=True, max_length=64,
+                         error_messages={"required": _("This form has expired; open it "
+                                                       "again.")}, **kwargs)
+
 class OrderForm(forms.Form):
     preferred_start = forms.DateTimeField(
         label=_("Preferred from"), required=False,
@@ -32,7 +42,7 @@ class OrderForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     note = forms.CharField(label=_("Note"), required=False, max_length=1000,
                            widget=forms.Textarea(attrs={"rows": 3}))
-    client_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    client_token = SubmissionTokenField()
 
 
 class NeedForm(forms.Form):
@@ -42,7 +52,7 @@ class NeedForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 5}))
     photo = forms.FileField(label=_("Photo (optional)"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
-    client_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    client_token = SubmissionTokenField()
 
 
 class ReasonForm(forms.Form):

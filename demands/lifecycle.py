@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhifu.access import district_staff
 from zhifu.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 from . import clock, policies
@@ -137,8 +138,9 @@ def _applicable(action: str, demand: Demand) -> bool:
 
 def allowed_actions(*, demand: Demand, role: str) -> list[str]:
     """Actions this role may try from the demand's state (for buttons; the service still checks)."""
+    status = policies.status_seen_by(role, demand.status)
     return [name for name, t in TRANSITIONS.items()
-            if demand.status in t.sources and role in t.roles and _applicable(name, demand)]
+            if status in t.sources and role in t.roles and _applicable(name, demand)]
 
 
 def _fail(message, code: str, fields: dict | None = None):
@@ -203,7 +205,7 @@ def _check_conditions(action: str, demand: Demand, user, role: str, params: dict
         into = params.get("into")
         if into is None or into.pk == demand.pk or not into.is_open:
             _fail(_("Choose another open demand to merge into."), "bad_merge_target")
-        if role == MANAGER and not policies.manages(user, into):
+        if role == MANAGER and not policies.may_act_on(user, role, into):
             raise NotFound(_("This demand does not exist."))
     elif action == "triage":
         if params.get("item") is None:
@@ -217,8 +219,11 @@ def _check_conditions(action: str, demand: Demand, user, role: str, params: dict
             raise PermissionDenied(_("Your level cannot approve this demand."),
                                    code="approval_level_too_low")
     elif action == "assign_handler":
-        if params.get("handler") is None:
+        handler = params.get("handler")
+        if handler is None:
             _fail(_("Choose a handler."), "handler_required")
+        if not district_staff(demand.district_id).filter(pk=handler.pk).exists():
+            _fail(_("The handler must work in the demand's district."), "handler_out_of_scope")
     elif action == "check":
         point = params.get("point")
         if point not in demand.checklist:
@@ -332,13 +337,14 @@ def demand_transition(*, demand: Demand | int, actor, action: str, reason: str =
         if role not in transition.roles:
             raise PermissionDenied(_("You may not do this to a demand."),
                                    code="role_not_allowed")
-        if expected_status and locked.status != expected_status:
+        seen = policies.status_seen_by(role, locked.status)
+        if expected_status and seen != expected_status:
             raise Conflict(_("This demand changed meanwhile; reload and try again."),
                            code="stale_state")
-        if locked.status not in transition.sources:
+        if seen not in transition.sources:
             raise Conflict(
                 _("This cannot be done while the demand is %(status)s.")
-                % {"status": locked.get_status_display()}, code="wrong_state")
+                % {"status": S(seen).label}, code="wrong_state")
         _check_conditions(action, locked, actor, role, params)
         from_status = locked.status
         data: dict = {}

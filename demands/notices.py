@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zhifu.access import district_staff
 from zhifu.accounts.choices import ManagerLevel, Role
-from zhifu.accounts.models import User
 from zhifu.notifications.services import notify
 
 # Steps the retailer is told about (the rest show on the timeline only).
@@ -33,8 +33,7 @@ def _link_for(user, demand) -> str:
 
 
 def managers_of(demand, level: str):
-    return User.objects.filter(managed_districts=demand.district_id, manager_level=level,
-                               is_active=True).distinct()
+    return district_staff(demand.district_id, specialists=False, level=level)
 
 
 def after_transition(*, demand, event) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from zhifu.access import CHANGE, restrict
 from zhifu.accounts.choices import ManagerLevel
 from zhifu.accounts.policies import is_admin, is_manager, is_retailer, is_specialist
+
+from .choices import DemandStatus
 
 SYSTEM = "system"
 RETAILER = "retailer"
@@ -30,34 +33,12 @@ def actor_role(user) -> str:
     return ""
 
 
-def manages(user, demand) -> bool:
-    return user.managed_districts.filter(pk=demand.district_id).exists()
-
-
-def serves(user, demand) -> bool:
-    """The specialist is assigned, or works the demand's district and it is unassigned."""
-    specialist = user.specialist
-    if demand.assignee_id is not None:
-        return demand.assignee_id == specialist.pk
-    return (specialist.home_district_id == demand.district_id
-            or specialist.districts.filter(pk=demand.district_id).exists())
-
-
-def owns(user, demand) -> bool:
-    return demand.retailer_id == user.retailer.pk
-
-
 def may_act_on(user, role: str, demand) -> bool:
-    """Whether this user may touch this demand at all (before the transition's own rules)."""
+    """Whether this user may touch this demand at all (before the transition's own rules):
+    the door's ``change`` rule, asked for this one row."""
     if role in (SYSTEM, ADMIN):
         return True
-    if role == MANAGER:
-        return manages(user, demand)
-    if role == SPECIALIST:
-        return serves(user, demand)
-    if role == RETAILER:
-        return owns(user, demand)
-    return False
+    return restrict(type(demand), user, CHANGE).filter(pk=demand.pk).exists()
 
 
 def may_approve(user, level: str) -> bool:
@@ -67,3 +48,19 @@ def may_approve(user, level: str) -> bool:
     if not is_manager(user) or not user.manager_level:
         return False
     return LEVEL_RANK.get(user.manager_level, 0) >= LEVEL_RANK.get(level, 0)
+
+
+# --- rating anonymity: one rule, read by the serializer, filters, errors and the lifecycle ---
+
+def status_seen_by(role: str, status: str) -> str:
+    """Ratings are anonymous to the specialist: not even whether (or when) a service was
+    rated shows, so to a specialist "rated" reads as "completed" everywhere."""
+    if role == SPECIALIST and status == DemandStatus.RATED:
+        return DemandStatus.COMPLETED
+    return status
+
+
+def statuses_seen_as(role: str, status: str) -> list[str]:
+    """The real states a role sees as ``status`` (for filters): none for a state it never
+    sees, several where anonymity folds them together."""
+    return [real for real in DemandStatus.values if status_seen_by(role, real) == status]

@@ -1,7 +1,7 @@
 """Reads about demands and the catalogue, always scoped to what the user may see.
 
-A retailer sees its own demands; a specialist the demands assigned to it; a manager
-the demands of the districts it manages; an admin everything. Query counts of the
+Who sees which demand is the door's rule (``zhifu.access.rules``): a retailer its own,
+a specialist those assigned to it, a manager its districts', an admin all. Query counts of the
 page-level selectors do not depend on how many rows exist (tests pin them).
 """
 
@@ -13,25 +13,16 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from zhifu.accounts.policies import is_admin, is_manager, is_retailer, is_specialist
+from zhifu.access import VIEW, restrict
 
 from .choices import OPEN_STATUSES, DemandKind, DemandSource, Tier
 from .eligibility import ineligibility_reasons
 from .models import CatalogueItem, Demand, DemandEvent
 
 
-def demand_list(*, user) -> QuerySet[Demand]:
-    qs = Demand.objects.select_related(
-        "item", "retailer", "district", "assignee__user", "handler")
-    if is_admin(user):
-        return qs
-    if is_manager(user):
-        return qs.filter(district__in=user.managed_districts.all())
-    if is_specialist(user):
-        return qs.filter(assignee=user.specialist)
-    if is_retailer(user):
-        return qs.filter(retailer=user.retailer)
-    return qs.none()
+def demand_list(*, user, action: str = VIEW) -> QuerySet[Demand]:
+    return restrict(Demand.objects.select_related(
+        "item", "retailer", "district", "assignee__user", "handler"), user, action)
 
 
 def demand_get(*, user, demand_id: int, with_events: bool = True) -> Demand | None:

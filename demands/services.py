@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifu.access.capabilities import Capability, require
 from zhifu.accounts.choices import RetailerStatus
 from zhifu.core.errors import Conflict, DomainError, NotFound
 
@@ -295,10 +296,8 @@ EDITABLE_FIELDS = (
 
 
 def _check_manager(actor) -> None:
-    if policies.actor_role(actor) not in (policies.MANAGER, policies.ADMIN):
-        from zhifu.core.errors import PermissionDenied
-
-        raise PermissionDenied(_("Only managers edit the catalogue."))
+    # The catalogue is the whole city's: its edits are the city department's.
+    require(actor, Capability.EDIT_CITY_SETTINGS)
 
 
 def catalogue_item_update(*, item: CatalogueItem, actor, skills=None, **changes) -> CatalogueItem:

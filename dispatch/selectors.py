@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from zhifu.access import restrict
 from zhifu.accounts.policies import is_admin, is_manager, is_specialist
 
 from .choices import TaskStatus
@@ -33,7 +34,7 @@ def specialist_day(*, user, day: dt.date) -> QuerySet[ServiceTask]:
 def specialist_task_get(*, user, task_id: int) -> ServiceTask | None:
     if not is_specialist(user):
         return None
-    return (_task_base().prefetch_related("photos")
+    return (restrict(_task_base().prefetch_related("photos"), user)
             .filter(pk=task_id, specialist=user.specialist).first())
 
 
@@ -43,46 +44,34 @@ def open_pool(*, user, day: dt.date) -> list[ServiceTask]:
 
     if not is_specialist(user):
         return []
-    specialist = user.specialist
-    districts = [specialist.home_district_id, *specialist.districts.values_list("id", flat=True)]
-    offered = (_task_base().filter(service_date=day, status=TaskStatus.OFFERED,
-                                   district_id__in=districts).order_by("-priority", "id"))
-    specialist = type(specialist).objects.prefetch_related("skill_levels__skill").get(
-        pk=specialist.pk)
+    offered = (restrict(_task_base(), user)
+               .filter(service_date=day, status=TaskStatus.OFFERED)
+               .order_by("-priority", "id"))
+    specialist = type(user.specialist).objects.prefetch_related("skill_levels__skill").get(
+        pk=user.specialist.pk)
     return [t for t in offered if specialist_may_serve(specialist=specialist, task=t) is None]
 
 
 def run_list(*, user) -> QuerySet[DispatchRun]:
-    qs = DispatchRun.objects.prefetch_related("districts").select_related("requested_by")
-    if is_admin(user):
-        return qs
-    if is_manager(user):
-        return qs.filter(districts__in=user.managed_districts.all()).distinct()
-    return qs.none()
+    """Runs whose districts all lie in the user's scope (a city-wide run is not a lead's)."""
+    return restrict(DispatchRun.objects.prefetch_related("districts")
+                    .select_related("requested_by"), user)
 
 
 def board_tasks(*, user, day: dt.date, district_ids: list[int] | None = None
                 ) -> QuerySet[ServiceTask]:
     """Every task of the day in the districts the manager may see (the dispatch board)."""
-    qs = _task_base().filter(service_date=day)
-    if is_manager(user):
-        qs = qs.filter(district__in=user.managed_districts.all())
-    elif not is_admin(user):
-        return qs.none()
+    if not (is_manager(user) or is_admin(user)):
+        return ServiceTask.objects.none()
+    qs = restrict(_task_base(), user).filter(service_date=day)
     if district_ids:
         qs = qs.filter(district_id__in=district_ids)
     return qs.order_by("specialist_id", "sequence", "id")
 
 
 def tasks_visible_to(*, user) -> QuerySet[ServiceTask]:
-    """Tasks a user may see at all (profile access for specialists builds on this)."""
-    if is_admin(user):
-        return ServiceTask.objects.all()
-    if is_manager(user):
-        return ServiceTask.objects.filter(district__in=user.managed_districts.all())
-    if is_specialist(user):
-        return ServiceTask.objects.filter(Q(specialist=user.specialist))
-    return ServiceTask.objects.none()
+    """Tasks a user may see at all."""
+    return restrict(ServiceTask, user)
 
 
 def board_summary(*, tasks) -> dict:

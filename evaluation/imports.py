@@ -12,6 +12,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zhifu.access import WriteScope
 from zhifu.accounts.models import Specialist
 from zhifu.accounts.tabular import Column, ImportReport, RowParser, classify_changes, read_table
 
@@ -54,11 +55,15 @@ def _rate(row: RowParser, name: str) -> float | None:
     return round(value, 4)
 
 
-def work_quality_import(*, content: bytes, filename: str, commit: bool) -> ImportReport:
+def work_quality_import(*, content: bytes, filename: str, commit: bool,
+                        actor) -> ImportReport:
+    """Preview or write a month's work-quality rates on ``actor``'s behalf (only for the
+    specialists it may change)."""
     rows = read_table(content=content, filename=filename, columns=COLUMNS)
     report = ImportReport(total=len(rows))
     specialists = Specialist.objects.in_bulk([c.get("employee_no", "") for _l, c in rows],
                                              field_name="employee_no")
+    changeable = WriteScope(Specialist, actor).changeable(s.pk for s in specialists.values())
     parsed: dict[tuple[int, dt.date], WorkQualityRecord] = {}
     seen: dict[tuple[str, str], int] = {}
     for line, cells in rows:
@@ -72,6 +77,9 @@ def work_quality_import(*, content: bytes, filename: str, commit: bool) -> Impor
         if specialist is None:
             row.fail("employee_no", _("Unknown employee number “%(value)s”.")
                      % {"value": row.text("employee_no")})
+        elif specialist.pk not in changeable:
+            row.fail("employee_no", _("This specialist is outside your districts."))
+            continue
         month = _month(row)
         rates = {name: _rate(row, name) for name in RATES}
         if row.ok:

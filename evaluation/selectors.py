@@ -13,6 +13,7 @@ import datetime as dt
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
+from zhifu.access import CHANGE, restrict
 from zhifu.accounts.models import Specialist
 from zhifu.accounts.policies import is_admin, is_manager
 
@@ -112,12 +113,11 @@ def capability_for(*, specialist, period: dt.date) -> dict | None:
 
 def team_radar(*, user, period: dt.date) -> list[dict]:
     """The mean of each dimension per district the manager sees."""
-    snapshots = CapabilitySnapshot.objects.filter(period=period)
-    if is_manager(user):
-        snapshots = snapshots.filter(
-            specialist__home_district__in=user.managed_districts.all())
-    elif not is_admin(user):
+    if not (is_manager(user) or is_admin(user)):
         return []
+    # Grouped by home district: a specialist counts once, in the district it belongs to.
+    snapshots = restrict(CapabilitySnapshot.objects.filter(period=period), user,
+                         CHANGE)
     rows = snapshots.values("specialist__home_district_id",
                             "specialist__home_district__name").annotate(
         basic=Avg("basic_information"), quality=Avg("work_quality"),

@@ -16,8 +16,10 @@ from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifu.access import CHANGE, access, restrict
+from zhifu.access.capabilities import Capability, can
 from zhifu.accounts.models import Specialist
-from zhifu.accounts.policies import is_admin, is_manager, is_retailer, is_specialist
+from zhifu.accounts.policies import is_retailer, is_specialist
 from zhifu.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 from . import scoring
@@ -83,10 +85,8 @@ def rating_submit(*, user, demand_id: int, comment: str = "", now: dt.datetime |
                           code="comment_too_long", fields={"comment": [_("Too long.")]})
     settings = EvaluationSettings.current()
     with transaction.atomic():
-        demand = Demand.objects.select_for_update().filter(pk=demand_id,
-                                                           retailer=user.retailer).first()
-        if demand is None:
-            raise NotFound(_("This demand does not exist."))
+        demand = access(Demand.objects.select_for_update(), user, demand_id, CHANGE,
+                        message=_("This demand does not exist."))
         existing = ServiceRating.objects.filter(demand=demand).first()
         if existing is None and demand.status != "completed":
             raise Conflict(_("Only a completed service can be rated."), code="not_rateable")
@@ -122,8 +122,8 @@ def co_creation_submit(*, user, task_id: int, cooperation: int, data_provided: i
                               fields={name: [_("Give 1 to 5 stars.")]})
         scores[name] = value
     with transaction.atomic():
-        task = ServiceTask.objects.select_for_update().filter(
-            pk=task_id, specialist=user.specialist).first()
+        task = (restrict(ServiceTask.objects.select_for_update(), user, CHANGE)
+                .filter(pk=task_id, specialist=user.specialist).first())
         if task is None:
             raise NotFound(_("This task does not exist."))
         if task.status != "done":
@@ -140,16 +140,12 @@ def review_submit(*, user, demand_id: int, audit_passed: bool, quality: int,
     """The manager's audit of a finished demand in a district they manage."""
     from demands.models import Demand
 
-    if not (is_manager(user) or is_admin(user)):
+    if not can(user, Capability.MANAGE_DISTRICT_WORK):
         raise PermissionDenied(_("Only managers review services."))
     if not isinstance(quality, int) or not 1 <= quality <= 5:
         raise DomainError(_("Give 1 to 5 stars."), code="bad_stars",
                           fields={"quality": [_("Give 1 to 5 stars.")]})
-    demands = Demand.objects.all() if is_admin(user) else Demand.objects.filter(
-        district__in=user.managed_districts.all())
-    demand = demands.filter(pk=demand_id).first()
-    if demand is None:
-        raise NotFound(_("This demand does not exist."))
+    demand = access(Demand, user, demand_id, CHANGE, message=_("This demand does not exist."))
     if demand.status not in ("completed", "rated", "closed"):
         raise Conflict(_("Only finished services are reviewed."), code="not_finished")
     if complaint_upheld and demand.kind != "complaint":
@@ -267,8 +263,8 @@ def points_sync(*, demand_ids=None, period: dt.date | None = None) -> dict[str, 
 def points_adjust(*, actor, specialist, points: int, reason: str,
                   when: dt.datetime | None = None) -> PointsEntry:
     """A manager's manual adjustment, with its reason (kept in the ledger)."""
-    if not (is_admin(actor) or (is_manager(actor) and actor.managed_districts.filter(
-            pk=specialist.home_district_id).exists())):
+    if not (can(actor, Capability.MANAGE_DISTRICT_WORK)
+            and restrict(type(specialist), actor, CHANGE).filter(pk=specialist.pk).exists()):
         raise PermissionDenied(_("Only the specialist's managers adjust points."))
     reason = (reason or "").strip()
     if not reason or not -100 <= int(points) <= 100 or not points:

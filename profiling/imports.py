@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifu.access import WriteScope
 from zhifu.accounts.imports import retailer_import
 from zhifu.accounts.models import Retailer
 from zhifu.accounts.tabular import Column, ImportReport, RowParser, classify_changes, read_table
@@ -41,10 +42,12 @@ RAW_VALUE_COLUMNS = ["retailer_id", "indicator_id", "period", "value_number", "v
                      "source", "collected_by_id", "updated_at"]
 
 
-def _rows(rows, report: ImportReport, key_column: str):
-    """Each row as a ``RowParser`` with its retailer checked, skipping (and reporting) a row that
-    repeats the licence number and ``key_column`` of an earlier one."""
+def _rows(rows, report: ImportReport, key_column: str, actor):
+    """Each row as a ``RowParser`` with its retailer checked (it must be one ``actor`` may
+    change), skipping (and reporting) a row that repeats the licence number and
+    ``key_column`` of an earlier one."""
     licences = _licences(rows)
+    changeable = WriteScope(Retailer, actor).changeable(licences.values())
     seen: dict[tuple[str, str], int] = {}
     for line, cells in rows:
         row = RowParser(line, cells, report)
@@ -53,7 +56,11 @@ def _rows(rows, report: ImportReport, key_column: str):
             row.fail(key_column, _("Duplicate of line %(line)s.") % {"line": seen[key]})
             continue
         seen[key] = line
-        yield row, _retailer_id(row, licences)
+        retailer_id = _retailer_id(row, licences)
+        if retailer_id is not None and retailer_id not in changeable:
+            row.fail("licence_no", _("This shop is outside your districts."))
+            continue
+        yield row, retailer_id
 
 
 def _licences(rows) -> dict[str, int]:
@@ -87,12 +94,12 @@ def _count(row: RowParser, name: str) -> int:
     return number or 0
 
 
-def order_import(*, content: bytes, filename: str, commit: bool) -> ImportReport:
+def order_import(*, content: bytes, filename: str, commit: bool, actor) -> ImportReport:
     """Preview (``commit=False``) or write (``commit=True``) a file of orders."""
     rows = read_table(content=content, filename=filename, columns=ORDER_COLUMNS)
     report = ImportReport(total=len(rows))
     parsed: dict[tuple[int, dt.date], OrderRecord] = {}
-    for row, retailer_id in _rows(rows, report, "ordered_on"):
+    for row, retailer_id in _rows(rows, report, "ordered_on", actor):
         day = row.date("ordered_on")
         if day is None and "ordered_on" not in row.failed:
             row.fail("ordered_on", _("This value is required."))
@@ -141,14 +148,14 @@ def _month(row: RowParser) -> dt.date | None:
     return None
 
 
-def raw_value_import(*, content: bytes, filename: str, commit: bool) -> ImportReport:
+def raw_value_import(*, content: bytes, filename: str, commit: bool, actor) -> ImportReport:
     """Preview or write a file of indicator values (terminal data, trade-area data, …)."""
     indicators = collectable_indicators()
     rows = read_table(content=content, filename=filename,
                       columns=raw_value_columns(indicators))
     report = ImportReport(total=len(rows))
     parsed: dict[int, list[tuple[tuple[int, int, dt.date], float | None, str]]] = {}
-    for row, retailer_id in _rows(rows, report, "period"):
+    for row, retailer_id in _rows(rows, report, "period", actor):
         period = _month(row)
         values = []
         for code, indicator in indicators.items():

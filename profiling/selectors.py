@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from zhifu.accounts import selectors as people
 from zhifu.accounts.models import Retailer
-from zhifu.accounts.policies import is_specialist
 from zhifu.core.errors import NotFound
 
 from .models import Dimension, Indicator, OrderRecord, ProfileSnapshot
@@ -54,16 +53,9 @@ def retailer_tier(*, retailer, today: dt.date | None = None) -> str:
 # --- scope ------------------------------------------------------------------------------------
 
 def profile_retailer_list(*, user) -> QuerySet[Retailer]:
-    """Retailers whose profile the user may see: the people scope, and for a specialist
-    also the shops behind its own tasks (work in another district included)."""
-    scoped = people.retailer_list(user=user)
-    if not is_specialist(user):
-        return scoped
-    from dispatch.models import ServiceTask
-
-    behind_tasks = ServiceTask.objects.filter(specialist=user.specialist).values("retailer_id")
-    return Retailer.objects.select_related("district", "grid").filter(
-        Q(pk__in=scoped.values("pk")) | Q(pk__in=behind_tasks))
+    """Retailers whose profile the user may see (for a specialist: the shops behind its
+    own work, in any district)."""
+    return people.retailer_list(user=user)
 
 
 def profile_retailer_get(*, user, retailer_id: int) -> Retailer:

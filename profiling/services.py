@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifu.access.capabilities import Capability, require
 from zhifu.core import services as jobs
 from zhifu.core.errors import DomainError
 
@@ -27,9 +28,10 @@ RECOMPUTE_JOB = "profiles.recompute"
 # --- rules and weights ------------------------------------------------------------------------
 
 @transaction.atomic
-def indicator_rule_update(*, indicator: Indicator, rule_kind: str, rule_params: Any,
+def indicator_rule_update(*, actor, indicator: Indicator, rule_kind: str, rule_params: Any,
                           max_points: float | None = None) -> Indicator:
     """Change how an indicator is scored; the parameters are checked against its kind."""
+    require(actor, Capability.EDIT_CITY_SETTINGS)
     if max_points is not None:
         if not isinstance(max_points, (int, float)) or not 0 <= max_points <= 100:
             raise DomainError(_("Maximum points must lie between 0 and 100."),
@@ -44,8 +46,9 @@ def indicator_rule_update(*, indicator: Indicator, rule_kind: str, rule_params: 
 
 
 @transaction.atomic
-def dimension_update(*, dimension: Dimension, weight: float, strength_threshold: float,
+def dimension_update(*, actor, dimension: Dimension, weight: float, strength_threshold: float,
                      weakness_threshold: float, peer_margin: float) -> Dimension:
+    require(actor, Capability.EDIT_CITY_SETTINGS)
     fields: dict[str, list[str]] = {}
     values = {"weight": weight, "strength_threshold": strength_threshold,
               "weakness_threshold": weakness_threshold, "peer_margin": peer_margin}
@@ -252,8 +255,12 @@ def profiles_recompute_run(*, job_id: int) -> str:
 
 
 def profiles_recompute_request(*, requested_by=None, period: dt.date | None = None):
-    """Queue a recompute (after the current transaction commits); returns its job row."""
+    """Queue a recompute (after the current transaction commits); returns its job row.
+    ``requested_by=None`` is the system (a schedule, a command)."""
     from .tasks import recompute_profiles
+
+    if requested_by is not None:
+        require(requested_by, Capability.RUN_CITY_JOBS)
 
     params = {"period": month_start(period).isoformat()} if period else {}
     return jobs.job_queue(kind=RECOMPUTE_JOB, task=recompute_profiles, params=params,

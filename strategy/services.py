@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifu.access.capabilities import Capability, require
 from zhifu.accounts.choices import RetailerStatus, grade_band
 from zhifu.accounts.models import Retailer, Specialist
 from zhifu.core.errors import DomainError, NotFound
@@ -185,6 +186,9 @@ def strategies_generate_request(*, requested_by=None):
     from zhifu.core import services as jobs
 
     from .tasks import generate_strategies
+
+    if requested_by is not None:
+        require(requested_by, Capability.RUN_CITY_JOBS)
 
     return jobs.job_queue(kind="strategy.generate", task=generate_strategies,
                           requested_by=requested_by)
@@ -385,8 +389,10 @@ def visits_plan(*, start: dt.date, weeks: int = 4, district_ids: list[int] | Non
 
 # --- managers' edits --------------------------------------------------------------------------
 
-def template_update(*, template: GradeBandTemplate, visit_cycle_days: int, visit_minutes: int,
-                    visit_priority: float, items, talking_points: list[str]) -> GradeBandTemplate:
+def template_update(*, actor, template: GradeBandTemplate, visit_cycle_days: int,
+                    visit_minutes: int, visit_priority: float, items,
+                    talking_points: list[str]) -> GradeBandTemplate:
+    require(actor, Capability.EDIT_CITY_SETTINGS)
     template.visit_cycle_days, template.visit_minutes = visit_cycle_days, visit_minutes
     template.visit_priority = visit_priority
     template.talking_points = [p.strip() for p in talking_points if p.strip()][:10]
@@ -403,9 +409,11 @@ CONDITION_PARAMS = {
 }
 
 
-def rule_save(*, rule: StrategyRule, items, **fields) -> StrategyRule:
+def rule_save(*, actor, rule: StrategyRule, items, **fields) -> StrategyRule:
     """Create or change a rule; its condition parameter is checked against what exists."""
     from profiling.models import Dimension
+
+    require(actor, Capability.EDIT_CITY_SETTINGS)
 
     for name, value in fields.items():
         setattr(rule, name, value)

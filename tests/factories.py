@@ -80,3 +80,13 @@ def specialist(district: District, *, skills: dict[str, int] | None = None, **fi
         skill = Skill.objects.get_or_create(code=code, defaults={"name": code})[0]
         SpecialistSkill.objects.create(specialist=s, skill=skill, level=level)
     return s
+
+
+def city_level(manager: User) -> User:
+    """Make a manager one of the city department (who edits city-wide settings)."""
+    manager.manager_level = ManagerLevel.CITY_DEPARTMENT
+    manager.save(update_fields=["manager_level"])
+    from zhifu.access.scope import forget_scope
+
+    forget_scope(manager)  # the door caches a user's scope on the object
+    return manager

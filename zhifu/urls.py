@@ -1,11 +1,20 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from zhifu.core import views as core_views
+
+
+def docs_view(view):
+    """The schema and its viewers need a signed-in user unless they are public here."""
+    if settings.API_DOCS_PUBLIC:
+        return view
+    return login_required(view)
+
 
 api_v1 = [
     path("", include("zhifu.accounts.api.urls")),
@@ -21,9 +30,12 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # The API's map: open under DEBUG, behind a login otherwise (settings.API_DOCS_PUBLIC).
+    path("api/schema/", docs_view(SpectacularAPIView.as_view()), name="schema"),
+    path("api/docs/", docs_view(SpectacularSwaggerView.as_view(url_name="schema")),
+         name="api-docs"),
+    path("api/redoc/", docs_view(SpectacularRedocView.as_view(url_name="schema")),
+         name="api-redoc"),
     path("", include("zhifu.accounts.urls")),
     path("", include("profiling.urls")),
     path("", include("demands.urls")),

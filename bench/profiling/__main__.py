@@ -104,7 +104,7 @@ def _run(args) -> None:
             for i in range(n)]
     content = pd.DataFrame(rows).to_csv(index=False).encode()
     started = time.perf_counter()
-    report = retailer_import(content=content, filename="retailers.csv", commit=True)
+    report = retailer_import(content=content, filename="retailers.csv", commit=True, actor=None)
     print(f"import retailers     {report.created:>9} rows  {time.perf_counter() - started:7.2f} s")
 
     from zhifu.accounts.models import Retailer
@@ -138,7 +138,7 @@ def _run(args) -> None:
           "  (not an import: the earlier months)")
     content = pd.DataFrame(order_rows).to_csv(index=False).encode()
     started = time.perf_counter()
-    report = order_import(content=content, filename="orders.csv", commit=True)
+    report = order_import(content=content, filename="orders.csv", commit=True, actor=None)
     print(f"import one month     {report.created:>9} orders {time.perf_counter() - started:6.2f} s"
           f"  ({len(report.errors)} errors)")
 
@@ -159,7 +159,7 @@ def _run(args) -> None:
     content = pd.DataFrame(value_rows).reindex(columns=columns).astype("object").fillna("").to_csv(
         index=False).encode()
     started = time.perf_counter()
-    report = raw_value_import(content=content, filename="values.csv", commit=True)
+    report = raw_value_import(content=content, filename="values.csv", commit=True, actor=None)
     cells = sum(1 for r in value_rows for k in r if k not in ("licence_no", "period"))
     print(f"import values        {report.created:>9} rows  {time.perf_counter() - started:7.2f} s"
           f"  ({cells} values, {len(report.errors)} errors)")

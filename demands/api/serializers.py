@@ -5,7 +5,7 @@ from zhifu.accounts.api.serializers import RetailerBriefSerializer
 
 from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions
 from ..models import CatalogueItem, Demand, DemandEvent
-from ..policies import actor_role
+from ..policies import SPECIALIST, actor_role, status_seen_by
 
 
 class CatalogueItemSerializer(serializers.ModelSerializer):
@@ -85,16 +85,16 @@ class DemandSerializer(serializers.ModelSerializer):
 
 
 def hide_ratings(data: dict) -> None:
-    """Ratings are anonymous to the specialist: not even when (or whether) a service was
-    rated shows. "Rated" reads as "completed"; the rating event is left out."""
-    if data.get("status") == "rated":
-        data["status"] = "completed"
+    """What a specialist reads of a demand: its states as ``status_seen_by`` says, and no
+    rating event."""
+    if "status" in data:
+        data["status"] = status_seen_by(SPECIALIST, data["status"])
     if "events" in data:
         data["events"] = [e for e in data["events"] if e.get("action") != "rate"]
         for event in data["events"]:
             for key in ("from_status", "to_status"):
-                if event.get(key) == "rated":
-                    event[key] = "completed"
+                if event.get(key):
+                    event[key] = status_seen_by(SPECIALIST, event[key])
 
 
 class DemandDetailSerializer(DemandSerializer):

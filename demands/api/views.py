@@ -8,10 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhifu.accounts.policies import IsStaffRole
+from zhifu.core.params import parse_choice, parse_flag
 
 from .. import selectors, services
 from ..choices import DemandStatus
 from ..lifecycle import demand_transition
+from ..policies import actor_role, statuses_seen_as
 from .serializers import (
     ActionSerializer,
     CatalogueItemSerializer,
@@ -40,10 +42,11 @@ class DemandListView(generics.ListAPIView):
 
         qs = (selectors.demand_list(user=self.request.user).prefetch_related("item__skills")
               .order_by("resolution_due_at", "id"))
-        status = self.request.query_params.get("status")
-        if status in DemandStatus.values:
-            qs = qs.filter(status=status)
-        if self.request.query_params.get("open") in ("1", "true"):
+        params = self.request.query_params
+        status = parse_choice(params.get("status"), DemandStatus, field="status")
+        if status:
+            qs = qs.filter(status__in=statuses_seen_as(actor_role(self.request.user), status))
+        if parse_flag(params.get("open"), field="open"):
             qs = qs.filter(status__in=OPEN_STATUSES)
         return qs
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhifu.access import district_staff, restrict
 from zhifu.accounts import selectors as people
 from zhifu.accounts.choices import Role
 from zhifu.accounts.models import User
@@ -65,7 +66,7 @@ def _detail_context(request, demand) -> dict:
         "actions": [(a, ACTION_VERBS[a]) for a in
                     allowed_actions(demand=demand, role=actor_role(request.user))],
         "specialists": people.specialist_list(user=request.user).filter(active=True),
-        "handlers": User.objects.filter(managed_districts=demand.district_id).distinct(),
+        "handlers": district_staff(demand.district_id).order_by("username"),
         "duplicates": selectors.duplicates_of(user=request.user, demand=demand)[:10],
         "escalations": list(demand.escalations.all()),
     }
@@ -86,7 +87,7 @@ def _resolve(request, data) -> dict:
         if params["specialist"] is None:
             raise Http404
     if data.get("handler"):
-        params["handler"] = User.objects.filter(
+        params["handler"] = restrict(User, request.user).filter(
             pk=data["handler"], role__in=(Role.MANAGER, Role.SPECIALIST)).first()
         if params["handler"] is None:
             raise Http404

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zhifu.accounts.api.serializers import RetailerBriefSerializer
-from zhifu.core.api.fields import ClockTimeField
+from zhifu.core.api.fields import ClockTimeField, NumberField
 
 from ..choices import DispatchMode, ExceptionKind
 from ..models import DispatchRun, ServiceTask
@@ -54,8 +54,8 @@ class TaskDetailSerializer(TaskSerializer):
 
 
 class StartSerializer(serializers.Serializer):
-    latitude = serializers.FloatField(min_value=-90, max_value=90)
-    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    latitude = NumberField(min_value=-90, max_value=90)
+    longitude = NumberField(min_value=-180, max_value=180)
 
 
 class CompleteSerializer(serializers.Serializer):
@@ -91,6 +91,6 @@ class RunCreateSerializer(serializers.Serializer):
                                       required=False, default=list,
                                       help_text=_("District codes; empty for all you manage."))
     mode = serializers.ChoiceField(choices=DispatchMode.choices, default=DispatchMode.COMMAND)
-    seconds = serializers.FloatField(min_value=1, max_value=600, default=20)
+    seconds = NumberField(min_value=1, max_value=600, default=20)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=1)
     allow_cross_district = serializers.BooleanField(default=False)

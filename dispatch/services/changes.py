@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifu.accounts.policies import is_admin, is_manager
-from zhifu.core.errors import DomainError, NotFound, PermissionDenied
+from zhifu.access import CHANGE, access
+from zhifu.access.capabilities import Capability, can
+from zhifu.core.errors import DomainError, PermissionDenied
 
 from ..choices import ACTIVE, MOVABLE, PINNED, TaskSource, TaskStatus
 from ..models import ServiceTask, SpecialistAbsence, TaskEvent
@@ -20,12 +21,9 @@ from .field import replan_day
 WITHDRAWN_DEMAND_STATES = ("cancelled", "rejected", "closed")
 
 
-def _managed_ids(actor) -> set[int] | None:
-    if is_admin(actor):
-        return None
-    if is_manager(actor):
-        return set(actor.managed_districts.values_list("id", flat=True))
-    raise PermissionDenied(_("Only managers change the day's plan."))
+def _require_manager(actor) -> None:
+    if not can(actor, Capability.MANAGE_DISTRICT_WORK):
+        raise PermissionDenied(_("Only managers change the day's plan."))
 
 
 def _replan_if_current(day: dt.date, district_ids: list[int], now: dt.datetime) -> None:
@@ -50,15 +48,14 @@ def tasks_withdraw_cancelled(*, day: dt.date, district_ids: list[int]) -> int:
 def task_cancel(*, actor, task_id: int, reason: str, now: dt.datetime | None = None
                 ) -> ServiceTask:
     now = now or timezone.now()
-    managed = _managed_ids(actor)
+    _require_manager(actor)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give a reason."), code="reason_required",
                           fields={"reason": [_("This field is required.")]})
     with transaction.atomic():
-        task = ServiceTask.objects.select_for_update().filter(pk=task_id).first()
-        if task is None or (managed is not None and task.district_id not in managed):
-            raise NotFound(_("This task does not exist."))
+        task = access(ServiceTask.objects.select_for_update(), actor, task_id, CHANGE,
+                      message=_("This task does not exist."))
         if task.status not in (*MOVABLE, *PINNED):
             raise DomainError(_("Only work not yet started can be cancelled."),
                               code="wrong_state", status_code=409)
@@ -75,9 +72,9 @@ def task_add_urgent(*, actor, retailer, title: str, service_minutes: int = 30,
                     now: dt.datetime | None = None) -> ServiceTask:
     """Urgent work for today: mandatory, top priority, and the day is re-planned around it."""
     now = now or timezone.now()
-    managed = _managed_ids(actor)
-    if managed is not None and retailer.district_id not in managed:
-        raise NotFound(_("This retailer does not exist."))
+    _require_manager(actor)
+    retailer = access(type(retailer), actor, retailer.pk, CHANGE,
+                      message=_("This retailer does not exist."))
     title = (title or "").strip()
     if not title or len(title) > 120:
         raise DomainError(_("Give the work a title of at most 120 characters."),
@@ -103,9 +100,9 @@ def specialist_drop_out(*, actor, specialist, day: dt.date, reason: str,
     """Take a specialist out of a day: their work not yet started goes back to the pool
     and the day is re-planned. Returns how many tasks were freed."""
     now = now or timezone.now()
-    managed = _managed_ids(actor)
-    if managed is not None and specialist.home_district_id not in managed:
-        raise NotFound(_("This specialist does not exist."))
+    _require_manager(actor)
+    specialist = access(type(specialist), actor, specialist.pk, CHANGE,
+                        message=_("This specialist does not exist."))
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give a reason."), code="reason_required",

@@ -15,8 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifu.access import CHANGE, CLAIM, access, restrict
+from zhifu.access.capabilities import Capability, can
 from zhifu.accounts.models import Specialist
-from zhifu.accounts.policies import is_admin, is_manager, is_specialist
+from zhifu.accounts.policies import is_specialist
 from zhifu.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 from .. import adapter
@@ -43,8 +45,9 @@ def _locked_task_for(user, task_id: int) -> ServiceTask:
     """The task, locked, if this specialist may act on it; 404 otherwise."""
     if not is_specialist(user):
         raise PermissionDenied(_("Only specialists work on tasks."))
-    task = (ServiceTask.objects.select_for_update().filter(pk=task_id).first())
-    if task is None or task.specialist_id != user.specialist.pk:
+    task = (restrict(ServiceTask.objects.select_for_update(), user, CHANGE)
+            .filter(pk=task_id, specialist_id=user.specialist.pk).first())
+    if task is None:
         raise NotFound(_("This task does not exist."))
     return task
 
@@ -294,9 +297,10 @@ def task_claim(*, user, task_id: int) -> ServiceTask:
     specialist = (Specialist.objects.prefetch_related("skill_levels__skill")
                   .get(pk=user.specialist.pk))
     with transaction.atomic():
-        task = (ServiceTask.objects.select_for_update().select_related("retailer", "district")
-                .filter(pk=task_id).first())
-        if task is None or task.mode != DispatchMode.GRAB:
+        # The claim rule ignores the status, so a lost race reads "taken", not "missing".
+        task = (restrict(ServiceTask.objects.select_for_update().select_related(
+            "retailer", "district"), user, CLAIM).filter(pk=task_id).first())
+        if task is None:
             raise NotFound(_("This task does not exist."))
         if task.status != TaskStatus.OFFERED:
             raise Conflict(_("Someone else has already taken this task."), code="already_taken")
@@ -321,15 +325,12 @@ def task_claim(*, user, task_id: int) -> ServiceTask:
 def task_reassign(*, actor, task_id: int, specialist_id: int | None,
                   allow_cross_district: bool = False) -> ServiceTask:
     """A manager moves a task by hand, checked against the same constraints as a run."""
-    if not (is_manager(actor) or is_admin(actor)):
+    if not can(actor, Capability.MANAGE_DISTRICT_WORK):
         raise PermissionDenied(_("Only managers move tasks."))
-    managed = None if is_admin(actor) else set(actor.managed_districts.values_list("id",
-                                                                                   flat=True))
     with transaction.atomic():
-        task = (ServiceTask.objects.select_for_update().select_related("retailer", "district")
-                .filter(pk=task_id).first())
-        if task is None or (managed is not None and task.district_id not in managed):
-            raise NotFound(_("This task does not exist."))
+        task = access(ServiceTask.objects.select_for_update().select_related(
+            "retailer", "district"), actor, task_id, CHANGE,
+            message=_("This task does not exist."))
         if task.status not in (*MOVABLE, TaskStatus.ACCEPTED):
             raise _wrong_state(task)
         previous = task.specialist_id
@@ -338,11 +339,11 @@ def task_reassign(*, actor, task_id: int, specialist_id: int | None,
             task.planned_start = task.planned_end = None
             task.save()
         else:
-            specialist = (Specialist.objects.prefetch_related("skill_levels__skill")
+            specialist = (restrict(Specialist, actor, CHANGE)
+                          .prefetch_related("skill_levels__skill")
                           .select_related("home_district").filter(pk=specialist_id,
                                                                   active=True).first())
-            if specialist is None or (managed is not None
-                                      and specialist.home_district_id not in managed):
+            if specialist is None:
                 raise DomainError(_("Choose an active specialist from your districts."),
                                   code="bad_specialist",
                                   fields={"specialist": [_("Not available.")]})

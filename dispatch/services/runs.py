@@ -15,13 +15,15 @@ import logging
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifu.access import restrict
+from zhifu.access.capabilities import Capability, can
 from zhifu.accounts.models import District, Specialist
-from zhifu.accounts.policies import is_admin, is_manager
-from zhifu.core.errors import DomainError, PermissionDenied
+from zhifu.core.errors import Conflict, DomainError, PermissionDenied
 from zhifu.core.queue import enqueue, enqueue_on_commit
 
 from .. import adapter
@@ -59,11 +61,9 @@ def run_start(*, actor, day: dt.date, district_ids: list[int] | None = None,
     """Plan ``day`` for the districts (default: all the actor manages). ``actor=None`` is the
     system (schedules, re-plans)."""
     now = now or timezone.now()
-    if actor is not None and not (is_manager(actor) or is_admin(actor)):
+    if actor is not None and not can(actor, Capability.MANAGE_DISTRICT_WORK):
         raise PermissionDenied(_("Only managers start dispatch runs."))
-    allowed = District.objects.all()
-    if actor is not None and is_manager(actor):
-        allowed = actor.managed_districts.all()
+    allowed = District.objects.all() if actor is None else restrict(District, actor)
     allowed_ids = set(allowed.values_list("id", flat=True))
     wanted = set(district_ids) if district_ids else allowed_ids
     if not wanted:
@@ -71,16 +71,27 @@ def run_start(*, actor, day: dt.date, district_ids: list[int] | None = None,
                           fields={"districts": [_("Choose at least one district.")]})
     if wanted - allowed_ids:
         raise PermissionDenied(_("You may only plan the districts you manage."))
-    if day < timezone.localdate(now):
+    today = timezone.localdate(now)
+    if day < today:
         raise DomainError(_("A day in the past cannot be planned."), code="day_in_past",
                           fields={"date": [_("A day in the past cannot be planned.")]})
+    horizon = settings.DISPATCH_PLAN_HORIZON_DAYS
+    if day > today + dt.timedelta(days=horizon):
+        message = _("Plan at most %(n)s days ahead.") % {"n": horizon}
+        raise DomainError(message, code="day_too_far", fields={"date": [message]})
     if not 1 <= float(seconds) <= MAX_SECONDS:
         raise DomainError(_("The time limit must be between 1 and 600 seconds."),
                           code="bad_seconds", fields={"seconds": [_("Between 1 and 600.")]})
     if mode not in DispatchMode.values:
         raise DomainError(_("Unknown dispatch mode."), code="bad_mode",
                           fields={"mode": [_("Unknown dispatch mode.")]})
+    if actor is not None:
+        _count_request(actor)
     with transaction.atomic():
+        if actor is not None:
+            existing = _active_run_for(day, wanted)
+            if existing is not None:
+                return existing
         run = DispatchRun.objects.create(
             service_date=day, mode=mode, trigger=trigger, seed=int(seed), requested_by=actor,
             params={"seconds": float(seconds), "allow_cross_district": bool(allow_cross_district),
@@ -95,6 +106,37 @@ def run_start(*, actor, day: dt.date, district_ids: list[int] | None = None,
 
         enqueue_on_commit(execute_run, run.pk)
     return run
+
+
+def _count_request(actor) -> None:
+    """At most ``DISPATCH_RUNS_PER_HOUR`` run requests an hour per person."""
+    key = f"dispatch:run-requests:{actor.pk}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, timeout=3700)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: count this one as the first
+        cache.set(key, 1, timeout=3700)
+        count = 1
+    if count > settings.DISPATCH_RUNS_PER_HOUR:
+        raise DomainError(_("Too many dispatch runs requested; try again within the hour."),
+                          code="too_many_runs", status_code=429)
+
+
+def _active_run_for(day: dt.date, wanted: set[int]) -> DispatchRun | None:
+    """The queued or running run of ``day`` for exactly these districts (a repeat gets it);
+    a run that shares only some of them is a conflict. Districts are locked first, so two
+    requests at once cannot both start one."""
+    list(District.objects.select_for_update().filter(pk__in=sorted(wanted)).values_list("pk"))
+    active = (DispatchRun.objects.filter(service_date=day,
+                                         status__in=(RunStatus.QUEUED, RunStatus.RUNNING),
+                                         districts__in=sorted(wanted))
+              .distinct().prefetch_related("districts"))
+    for run in active:
+        if {d.pk for d in run.districts.all()} == wanted:
+            return run
+        raise Conflict(_("Run #%(id)s is already planning some of these districts for that "
+                         "day; wait for it to finish.") % {"id": run.pk}, code="run_active")
+    return None
 
 
 def run_claim(*, run_id: int) -> DispatchRun | None:

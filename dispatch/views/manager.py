@@ -13,6 +13,7 @@ from zhifu.accounts import selectors as people
 from zhifu.accounts.choices import Role
 from zhifu.accounts.policies import role_required
 from zhifu.core.errors import DomainError
+from zhifu.core.months import parse_day
 
 from .. import selectors
 from ..forms import ReassignForm, RunForm
@@ -20,10 +21,8 @@ from ..services import field, runs
 
 
 def _day(request) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return timezone.localdate()
+    raw = request.GET.get("date")
+    return parse_day(raw) if raw else timezone.localdate()
 
 
 @role_required(Role.MANAGER, Role.ADMIN)

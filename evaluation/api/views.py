@@ -2,14 +2,13 @@
 
 import datetime as dt
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhifu.accounts.policies import IsManagerOrAdmin, IsSpecialist
-from zhifu.core.errors import DomainError
+from zhifu.core.months import parse_month
 
 from .. import selectors, services
 
@@ -21,11 +20,7 @@ def _period(request) -> dt.date:
     if not raw:
         current = selectors.current_month()
         return (current - dt.timedelta(days=1)).replace(day=1)
-    try:
-        return dt.datetime.strptime(raw, "%Y-%m").date()
-    except ValueError as exc:
-        raise DomainError(_("Give the month as YYYY-MM."), code="bad_period",
-                          fields={"period": [_("Give the month as YYYY-MM.")]}) from exc
+    return parse_month(raw)
 
 
 class MyScoresView(APIView):

@@ -1,7 +1,6 @@
 """The manager's PC dashboard: KPIs with trends, demand flow, SLA at risk, specialists'
 radars and ranking, district comparison; every table exports to Excel."""
 
-import datetime as dt
 import io
 
 import pandas as pd
@@ -12,6 +11,7 @@ from zhifu.accounts import selectors as people
 from zhifu.accounts.choices import Role
 from zhifu.accounts.policies import role_required
 from zhifu.accounts.views.manager import export_response
+from zhifu.core.months import parse_month_range
 
 from .. import dashboard, selectors
 
@@ -29,11 +29,6 @@ PERCENT = {"first_time_resolution", "audit_pass_rate", "self_submitted_rate",
            "catalogue_awareness", "personalised_share", "sla_compliance"}
 
 
-def _month(raw: str | None) -> dt.date | None:
-    try:
-        return dt.datetime.strptime(raw or "", "%Y-%m").date()
-    except ValueError:
-        return None
 
 
 def _xlsx(rows: list[dict], stem: str):
@@ -46,9 +41,9 @@ def _xlsx(rows: list[dict], stem: str):
 def kpi_dashboard(request):
     from demands.selectors import sla_at_risk
 
+    first, last = parse_month_range(request.GET.get("from"), request.GET.get("to"))
     scope = dashboard.scope_for(user=request.user, district_code=request.GET.get("district"),
-                                first=_month(request.GET.get("from")),
-                                last=_month(request.GET.get("to")))
+                                first=first, last=last)
     months = dashboard.kpis_by_month(scope)
     closed = dashboard.add_months(dashboard.timezone.localdate().replace(day=1), -1)
     export = request.GET.get("export")

@@ -1,4 +1,3 @@
-import datetime as dt
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -6,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhifu.accounts.policies import IsStaffRole
+from zhifu.core.months import parse_month
 
 from .. import selectors, services
 from .serializers import (
@@ -45,7 +45,7 @@ class RetailerCollectionView(APIView):
         saved = services.raw_values_collect(
             retailer=retailer, values=serializer.validated_data["values"],
             collected_by=request.user,
-            period=dt.datetime.strptime(period, "%Y-%m").date() if period else None)
+            period=parse_month(period) if period else None)
         return Response(RawValueSerializer(saved, many=True).data,
                         status=status.HTTP_201_CREATED)
 

@@ -85,7 +85,8 @@ def profile_import(request):
                 raise DomainError(_("Choose what the file holds."), code="import_kind")
             token = request.POST["token"]
             content, filename = staged_load(token=token)
-            report = IMPORTERS[kind](content=content, filename=filename, commit=True)
+            report = IMPORTERS[kind](content=content, filename=filename, commit=True,
+                                     actor=request.user)
             staged_discard(token=token)
             messages.success(request, _(
                 "Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
@@ -99,7 +100,8 @@ def profile_import(request):
             if form.is_valid():
                 upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
                 content = upload.read()
-                report = IMPORTERS[kind](content=content, filename=upload.name, commit=False)
+                report = IMPORTERS[kind](content=content, filename=upload.name,
+                                         commit=False, actor=request.user)
                 context.update(report=report, kind=kind,
                                token=staged_save(content=content, filename=upload.name))
             else:
@@ -153,7 +155,8 @@ def rule_update(request, pk: int):
     indicator = get_object_or_404(Indicator, pk=pk)
     return _save(
         request, key=f"i{pk}", form=IndicatorRuleForm(request.POST),
-        save=lambda **data: services.indicator_rule_update(indicator=indicator, **data),
+        save=lambda **data: services.indicator_rule_update(
+            actor=request.user, indicator=indicator, **data),
         saved_message=_("Rule of “%(name)s” saved; it applies from the next recompute.")
         % {"name": indicator.name})
 
@@ -164,6 +167,7 @@ def dimension_update(request, pk: int):
     dimension = get_object_or_404(Dimension, pk=pk)
     return _save(
         request, key=f"d{pk}", form=DimensionForm(request.POST),
-        save=lambda **data: services.dimension_update(dimension=dimension, **data),
+        save=lambda **data: services.dimension_update(
+            actor=request.user, dimension=dimension, **data),
         saved_message=_("Settings of “%(name)s” saved; they apply from the next recompute.")
         % {"name": dimension.name})

@@ -13,13 +13,25 @@
     global.addEventListener("resize", function () { c.resize(); });
     return c;
   }
+  /* Tooltips are built as DOM nodes with textContent: task titles come from retailers'
+     own words and must never be read as HTML. */
+  function tooltipNode(lines) {
+    var box = document.createElement("div");
+    lines.forEach(function (text) {
+      var line = document.createElement("div");
+      line.textContent = text;
+      box.appendChild(line);
+    });
+    return box;
+  }
   function gantt(data) {
     var c = chart("gantt");
     if (!c) { return; }
     c.setOption({
       animation: false,
       tooltip: { formatter: function (p) {
-        return p.value[3] + "<br>" + hhmm(p.value[1]) + "–" + hhmm(p.value[2]); } },
+        return tooltipNode([String(p.value[3]), hhmm(p.value[1]) + "–" + hhmm(p.value[2])]);
+      } },
       grid: { left: 90, right: 20, top: 10, bottom: 30 },
       xAxis: { type: "value", min: 480, max: 1110, axisLabel: { formatter: hhmm } },
       yAxis: { type: "category", data: data.lanes, inverse: true },
@@ -48,7 +60,11 @@
                   symbolSize: 10, itemStyle: { color: "#6b7280" } });
     c.setOption({
       animation: false,
-      tooltip: { trigger: "item" },
+      tooltip: { trigger: "item", formatter: function (p) {
+        var where = Array.isArray(p.value) ? p.value : [];
+        var label = where.length > 2 ? String(where[2]) : String(p.seriesName);
+        return tooltipNode([label]);
+      } },
       legend: { type: "scroll", top: 0 },
       grid: { left: 60, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "value", scale: true, name: "lng" },

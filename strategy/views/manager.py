@@ -5,9 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhifu.access.capabilities import Capability, can
 from zhifu.accounts import selectors as people
 from zhifu.accounts.choices import Role
-from zhifu.accounts.policies import is_admin, role_required
+from zhifu.accounts.policies import role_required
 from zhifu.core.errors import DomainError
 
 from .. import selectors, services
@@ -17,7 +18,7 @@ from ..models import GradeBandTemplate, StrategyRule
 
 def _may_edit(user) -> bool:
     # Templates and rules apply to the whole city: the city department decides them.
-    return is_admin(user) or user.manager_level in ("city_department", "leadership")
+    return can(user, Capability.EDIT_CITY_SETTINGS)
 
 
 @role_required(Role.MANAGER, Role.ADMIN)
@@ -40,6 +41,7 @@ def template_edit(request, pk: int):
         if form.is_valid():
             try:
                 services.template_update(
+                    actor=request.user,
                     template=template, items=form.cleaned_data["items"],
                     visit_cycle_days=form.cleaned_data["visit_cycle_days"],
                     visit_minutes=form.cleaned_data["visit_minutes"],
@@ -70,7 +72,7 @@ def rule_edit(request, pk: int | None = None):
                                            "talking_point", "visit_cycle_days", "priority",
                                            "active")}
             try:
-                services.rule_save(rule=form.instance, items=data["items"],
+                services.rule_save(actor=request.user, rule=form.instance, items=data["items"],
                                    condition_params=params, **fields)
             except DomainError as exc:
                 for field, errors in exc.fields.items():

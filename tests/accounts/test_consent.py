@@ -58,13 +58,14 @@ def test_import_stores_ids_only_with_consent(org):
             f",{VALID_ID},2026-11 签字同意书")
     missing = ("440599000002,林记食杂店,林芳,13800002222,,23.38,116.71,N1,,5,城网,便利店,"
                f",{VALID_ID},")
-    report = retailer_import(content=csv_bytes(good, missing, header=header), filename="r.csv",
+    report = retailer_import(actor=None,
+                             content=csv_bytes(good, missing, header=header), filename="r.csv",
                              commit=True)
     assert [(e.line, e.column) for e in report.errors] == [(3, "id_consent")]
     assert Retailer.objects.get(licence_no="440599000001").owner_id_number == VALID_ID
     assert not Retailer.objects.filter(licence_no="440599000002").exists()
     assert ConsentRecord.objects.count() == 1
-    again = retailer_import(content=csv_bytes(good, header=header), filename="r.csv",
+    again = retailer_import(actor=None, content=csv_bytes(good, header=header), filename="r.csv",
                             commit=True)
     assert (again.updated, again.unchanged, ConsentRecord.objects.count()) == (0, 1, 1)
 

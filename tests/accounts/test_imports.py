@@ -27,25 +27,25 @@ GOOD = [
 
 def test_good_file_creates_then_second_import_changes_nothing(org):
     content = csv_bytes(*GOOD)
-    preview = retailer_import(content=content, filename="r.csv", commit=False)
+    preview = retailer_import(actor=None, content=content, filename="r.csv", commit=False)
     assert (preview.total, preview.created, preview.errors) == (2, 2, [])
     assert not Retailer.objects.filter(licence_no="440599000001").exists()
-    retailer_import(content=content, filename="r.csv", commit=True)
+    retailer_import(actor=None, content=content, filename="r.csv", commit=True)
     first = Retailer.objects.get(licence_no="440599000001")
     assert first.phone == "13800001111" and first.grade == 12 and first.market_type == "urban"
     # The leading zero survives: phones are read as text.
     assert Retailer.objects.get(licence_no="440599000002").phone == "01380000222"
     stamp = first.updated_at
-    again = retailer_import(content=content, filename="r.csv", commit=True)
+    again = retailer_import(actor=None, content=content, filename="r.csv", commit=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     first.refresh_from_db()
     assert first.updated_at == stamp
 
 
 def test_changed_row_is_updated_by_licence(org):
-    retailer_import(content=csv_bytes(*GOOD), filename="r.csv", commit=True)
+    retailer_import(actor=None, content=csv_bytes(*GOOD), filename="r.csv", commit=True)
     changed = GOOD[0].replace(",12,", ",14,")
-    report = retailer_import(content=csv_bytes(changed), filename="r.csv", commit=True)
+    report = retailer_import(actor=None, content=csv_bytes(changed), filename="r.csv", commit=True)
     assert (report.created, report.updated) == (0, 1)
     assert Retailer.objects.get(licence_no="440599000001").grade == 14
 
@@ -58,7 +58,8 @@ def test_bad_rows_are_listed_with_line_and_reason_and_skipped(org):
         "440599000006,坏日期店,孙八,13800006666,,abc,116.6,N1,,5,海网,便利店,2020-13-45",
         "440599000001,重复店,陈伟,13800001111,,23.37,116.70,N1,,12,城网,便利店,",
     ]
-    report = retailer_import(content=csv_bytes(*GOOD, *bad), filename="r.csv", commit=False)
+    report = retailer_import(actor=None,
+                             content=csv_bytes(*GOOD, *bad), filename="r.csv", commit=False)
     by_line = {}
     for error in report.errors:
         by_line.setdefault(error.line, set()).add(error.column)
@@ -70,18 +71,19 @@ def test_bad_rows_are_listed_with_line_and_reason_and_skipped(org):
         8: {"licence_no"},
     }
     assert "第 2 行重复" in next(e.message for e in report.errors if e.line == 8)
-    report = retailer_import(content=csv_bytes(*GOOD, *bad), filename="r.csv", commit=True)
+    report = retailer_import(actor=None,
+                             content=csv_bytes(*GOOD, *bad), filename="r.csv", commit=True)
     assert set(Retailer.objects.filter(licence_no__startswith="440599").values_list(
         "licence_no", flat=True)) == {"440599000001", "440599000002"}
     assert report.good_rows == 2
 
 
 def test_commit_is_all_or_nothing_when_the_database_fails(org):
-    retailer_import(content=csv_bytes(GOOD[0]), filename="r.csv", commit=True)
+    retailer_import(actor=None, content=csv_bytes(GOOD[0]), filename="r.csv", commit=True)
     with mock.patch.object(Retailer.objects, "bulk_update", side_effect=RuntimeError("disk")):
         changed = GOOD[1]
         with pytest.raises(RuntimeError):
-            retailer_import(content=csv_bytes(GOOD[0].replace(",12,", ",13,"), changed),
+            retailer_import(actor=None, content=csv_bytes(GOOD[0].replace(",12,", ",13,"), changed),
                             filename="r.csv", commit=True)
     assert not Retailer.objects.filter(licence_no="440599000002").exists()
     assert Retailer.objects.get(licence_no="440599000001").grade == 12
@@ -95,7 +97,7 @@ def test_commit_is_all_or_nothing_when_the_database_fails(org):
 ])
 def test_unreadable_files_are_refused_whole(org, content, filename, code):
     with pytest.raises(DomainError) as exc:
-        retailer_import(content=content, filename=filename, commit=True)
+        retailer_import(actor=None, content=content, filename=filename, commit=True)
     assert exc.value.code == code
 
 
@@ -103,21 +105,22 @@ def test_gb18030_csv_and_english_headers(org):
     header = ("licence_no,shop_name,owner_name,phone,latitude,longitude,district,grade,"
               "market_type,business_format\n")
     content = (header + "440599000009,黄记超市,黄明,13900009999,23.3,116.6,S1,3,rural,超市\n")
-    report = retailer_import(content=content.encode("gb18030"), filename="r.csv", commit=True)
+    report = retailer_import(actor=None,
+                             content=content.encode("gb18030"), filename="r.csv", commit=True)
     assert report.created == 1 and not report.errors
     assert Retailer.objects.get(licence_no="440599000009").shop_name == "黄记超市"
 
 
 def test_export_imports_back_unchanged(org):
     content = retailer_export(retailers=Retailer.objects.all(), user=org.admin, fmt="xlsx")
-    report = retailer_import(content=content, filename="export.xlsx", commit=True)
+    report = retailer_import(actor=None, content=content, filename="export.xlsx", commit=True)
     assert report.errors == [] and report.unchanged == Retailer.objects.count()
 
 
 def test_masked_export_reimports_without_losing_phones(org):
     content = retailer_export(retailers=Retailer.objects.all(), user=org.manager_north, fmt="csv")
     assert b"****" in content
-    report = retailer_import(content=content, filename="export.csv", commit=True)
+    report = retailer_import(actor=None, content=content, filename="export.csv", commit=True)
     assert report.errors == [] and report.updated == 0
     assert Retailer.objects.get(pk=org.retailer_north.pk).phone == org.retailer_north.phone
 
@@ -141,14 +144,14 @@ SPEC_HEADER = "工号,账号,姓名,联系电话,所属片区,服务片区,驻�
 def test_specialist_import_with_skills_and_idempotency(org):
     content = (SPEC_HEADER + "SP900,sp900,周专员,13700009000,N1,N1;S1,23.4,116.7,"
                "consultation:3;training:2,08:00,17:00\n").encode()
-    report = specialist_import(content=content, filename="s.csv", commit=True)
+    report = specialist_import(actor=None, content=content, filename="s.csv", commit=True)
     assert (report.created, report.errors) == (1, [])
     s = Specialist.objects.get(employee_no="SP900")
     assert {(x.skill.code, x.level) for x in s.skill_levels.all()} == {("consultation", 3),
                                                                        ("training", 2)}
     assert set(s.districts.values_list("code", flat=True)) == {"N1", "S1"}
     assert not s.user.has_usable_password()
-    again = specialist_import(content=content, filename="s.csv", commit=True)
+    again = specialist_import(actor=None, content=content, filename="s.csv", commit=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
 
 
@@ -157,7 +160,7 @@ def test_specialist_import_bad_rows(org):
                + "SP901,sp901,吴专员,,N1,,23.4,116.7,flying:3,18:00,08:00\n"
                + f"SP902,{org.manager_north.username},郑专员,,N1,,23.4,116.7,consultation:9,,\n"
                ).encode()
-    report = specialist_import(content=content, filename="s.csv", commit=True)
+    report = specialist_import(actor=None, content=content, filename="s.csv", commit=True)
     columns = {(e.line, e.column) for e in report.errors}
     assert (2, "skills") in columns and (2, "shift_end") in columns
     assert (3, "username") in columns and (3, "skills") in columns

@@ -5,20 +5,32 @@ import pytest
 from tests.conftest import login_api
 
 
-def test_specialist_lists_only_retailers_of_own_districts(org, api):
+def _give_work(specialist, retailer):
+    from django.utils import timezone
+
+    from tests.dispatch.conftest import make_task
+
+    return make_task(retailer, timezone.localdate(), specialist=specialist)
+
+
+def test_specialist_lists_only_the_retailers_behind_its_work(org, api):
+    """The design lets a specialist see the shops behind its tasks, not its whole district."""
+    _give_work(org.specialist_north, org.retailer_north)
     login_api(api, org.specialist_north.user)
     response = api.get("/api/v1/retailers/")
     assert response.status_code == 200
     ids = {r["id"] for r in response.json()["results"]}
-    assert ids == {org.retailer_north.id, org.retailer_north2.id}
+    assert ids == {org.retailer_north.id}
 
 
-def test_specialist_cannot_open_a_retailer_of_another_district(org, api):
+def test_specialist_cannot_open_a_retailer_it_has_no_work_for(org, api):
+    _give_work(org.specialist_north, org.retailer_north)
     login_api(api, org.specialist_north.user)
     assert api.get(f"/api/v1/retailers/{org.retailer_north.id}/").status_code == 200
-    response = api.get(f"/api/v1/retailers/{org.retailer_south.id}/")
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    for other in (org.retailer_north2, org.retailer_south):
+        response = api.get(f"/api/v1/retailers/{other.id}/")
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
 
 
 def test_specialist_sees_only_itself_among_specialists(org, api):

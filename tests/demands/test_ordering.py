@@ -264,6 +264,11 @@ def test_confirming_twice_is_a_conflict(org):
 
 
 def test_staff_may_log_demands_only_for_shops_they_see(org):
+    from django.utils import timezone
+
+    from tests.dispatch.conftest import make_task
+
+    make_task(org.retailer_north, timezone.localdate(), specialist=org.specialist_north)
     logged = services.demand_submit_need(retailer=org.retailer_north,
                                          actor=org.specialist_north.user, text="客户口头反映",
                                          now=MONDAY_9)

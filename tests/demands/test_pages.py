@@ -74,15 +74,27 @@ def test_order_flow_with_htmx_and_double_submit(org):
 def test_bad_order_input_on_the_page(org, data, status, needle):
     client = login(org.retailer_north.user)
     item = CatalogueItem.objects.get(code="terminal_maintenance")
-    response = client.post(f"/m/services/{item.pk}/order/", data)
+    response = client.post(f"/m/services/{item.pk}/order/", {"client_token": "t-1", **data})
     assert response.status_code == status and needle in response.content.decode()
+    assert not Demand.objects.exists()
+
+
+def test_a_form_without_its_submission_token_is_refused_and_stores_nothing(org):
+    """A double tap must never store two demands: the form's token is required."""
+    client = login(org.retailer_north.user)
+    item = CatalogueItem.objects.get(code="terminal_maintenance")
+    for url, data in ((f"/m/services/{item.pk}/order/", {}),
+                      ("/m/needs/new/", {"kind": "personalised", "text": "想做会员营销"})):
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 400
+        assert "表单已过期" in response.content.decode()
     assert not Demand.objects.exists()
 
 
 def test_ineligible_and_unknown_items_cannot_be_ordered(org):
     client = login(org.retailer_north.user)
     rural = CatalogueItem.objects.get(code="rural_network")
-    refused = client.post(f"/m/services/{rural.pk}/order/", {})
+    refused = client.post(f"/m/services/{rural.pk}/order/", {"client_token": "t-1"})
     assert refused.status_code == 400 and "Only for Rural network" in refused.content.decode()
     assert client.post("/m/services/999999/order/", {}).status_code == 404
     personalised = CatalogueItem.objects.filter(is_personalised=True).first()
@@ -103,9 +115,10 @@ def test_personalised_need_with_photo(org, settings, tmp_path):
     demand = Demand.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/m/demands/{demand.pk}/"
     assert demand.kind == "personalised" and demand.photo.name.startswith("demands/")
-    empty = client.post("/m/needs/new/", {"kind": "personalised", "text": "  "})
+    empty = client.post("/m/needs/new/", {"kind": "personalised", "text": "  ",
+                                          "client_token": "t-2"})
     assert empty.status_code == 400 and Demand.objects.count() == 1
-    bad = client.post("/m/needs/new/", {"kind": "personalised", "text": "x",
+    bad = client.post("/m/needs/new/", {"kind": "personalised", "text": "x", "client_token": "t-3",
                                         "photo": SimpleUploadedFile("x.png", b"GIF89a....")})
     assert bad.status_code == 400 and "JPEG, PNG or WebP" in bad.content.decode()
     assert Demand.objects.count() == 1
@@ -189,7 +202,7 @@ def test_manager_pages(org):
 
 def test_catalogue_edit_recomputes_priority(org):
     item = CatalogueItem.objects.get(code="shop_management")
-    client = login(org.manager_north)
+    client = login(factories.city_level(org.manager_north))
     form = client.get(f"/dashboard/catalogue/{item.pk}/")
     assert form.status_code == 200
     data = {"name_zh": "店铺管理服务", "name_en": "shop management", "response_hours": 4,

@@ -7,6 +7,7 @@ from django.test import Client
 from demands import selectors, services
 from demands.choices import DemandStatus
 from demands.models import CatalogueItem, Demand
+from tests import factories
 from tests.demands.conftest import MONDAY_9, catalogue_item
 from tests.demands.test_pages import login
 from zhifu.core.errors import DomainError
@@ -32,6 +33,13 @@ def test_match_to_an_existing_item(org):
 
 def test_turn_into_a_new_item(org):
     demand = need(org, "希望提供电子价签安装")
+    # The catalogue is the whole city's: a district lead may match, not add.
+    with pytest.raises(DomainError) as lead:
+        services.demand_triage(demand=demand, actor=org.manager_north,
+                               new_item={"tier": "contemporary", "name_zh": "电子价签安装"})
+    assert lead.value.status_code == 403
+    assert not CatalogueItem.objects.filter(name_zh="电子价签安装").exists()
+    factories.city_level(org.manager_north)
     services.demand_triage(demand=demand, actor=org.manager_north,
                            new_item={"tier": "contemporary", "name_zh": "电子价签安装"})
     item = CatalogueItem.objects.get(name_zh="电子价签安装")
@@ -41,6 +49,7 @@ def test_turn_into_a_new_item(org):
 
 def test_triage_is_refused_for_bad_input_and_outsiders(org):
     demand = need(org)
+    factories.city_level(org.manager_north)
     before = CatalogueItem.objects.count()
     for kwargs, code in (({}, "item_required"),
                          ({"new_item": {"tier": "nope", "name_zh": "x"}}, "bad_tier"),

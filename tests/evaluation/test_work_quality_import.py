@@ -20,20 +20,20 @@ def _csv(team, *rows):
 
 def test_good_rows_write_once_and_percentages_are_read(team):
     content = _csv(team, "{ace},2026-10,0.95,98%,0.8,1", "{rookie},2026/10,90,0.99,0.7,0.95")
-    preview = work_quality_import(content=content, filename="q.csv", commit=False)
+    preview = work_quality_import(actor=None, content=content, filename="q.csv", commit=False)
     assert (preview.created, preview.errors, WorkQualityRecord.objects.count()) == (2, [], 0)
-    work_quality_import(content=content, filename="q.csv", commit=True)
+    work_quality_import(actor=None, content=content, filename="q.csv", commit=True)
     ace = WorkQualityRecord.objects.get(specialist=team.ace)
     assert ace.period == dt.date(2026, 10, 1) and ace.e_settlement == 0.98
     assert WorkQualityRecord.objects.get(specialist=team.rookie).order_fulfilment == 0.9
-    again = work_quality_import(content=content, filename="q.csv", commit=True)
+    again = work_quality_import(actor=None, content=content, filename="q.csv", commit=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
 
 def test_bad_rows_are_listed_and_skipped(team):
     content = _csv(team, "{ace},2026-10,150,0.9,0.9,0.9", "NOBODY,2026-10,0.9,0.9,0.9,0.9",
                    "{rookie},October,0.9,0.9,x,0.9", "{ace},2026-10,0.9,0.9,0.9,0.9")
-    report = work_quality_import(content=content, filename="q.csv", commit=True)
+    report = work_quality_import(actor=None, content=content, filename="q.csv", commit=True)
     problems = {(e.line, e.column) for e in report.errors}
     assert problems == {(2, "order_fulfilment"), (3, "employee_no"), (4, "month"),
                         (4, "active_payment"), (5, "employee_no")}
@@ -63,4 +63,4 @@ def test_unreadable_files_are_refused(team, content, filename):
     from zhifu.core.errors import DomainError
 
     with pytest.raises(DomainError):
-        work_quality_import(content=content, filename=filename, commit=True)
+        work_quality_import(actor=None, content=content, filename=filename, commit=True)

@@ -15,7 +15,17 @@ def url(retailer, what="profile"):
     return f"/api/v1/retailers/{retailer.pk}/{what}/"
 
 
-def test_specialist_sees_the_profile_of_a_retailer_in_its_district(org, api):
+@pytest.fixture(autouse=True)
+def north_specialist_has_work_at_north_shop(org):
+    """A specialist reads the shops behind its work (docs/architecture.md): give it some."""
+    from django.utils import timezone
+
+    from tests.dispatch.conftest import make_task
+
+    make_task(org.retailer_north, timezone.localdate(), specialist=org.specialist_north)
+
+
+def test_specialist_sees_the_profile_of_a_retailer_it_works_for(org, api):
     raw(org.retailer_north, "data_collection_method", "pos")
     profiles_recompute(period=PERIOD, today=TODAY)
     login_api(api, org.specialist_north.user)
@@ -127,4 +137,5 @@ def test_specialist_sees_profiles_behind_its_tasks_in_other_districts(org, api):
     other = org.retailer_north2
     ServiceTask.objects.filter(retailer=far).update(specialist=org.specialist_south)
     assert api.get(f"/api/v1/retailers/{far.pk}/profile/").status_code == 404
-    assert api.get(f"/api/v1/retailers/{other.pk}/profile/").status_code == 200
+    assert api.get(f"/api/v1/retailers/{other.pk}/profile/").status_code == 404
+    assert api.get(f"/api/v1/retailers/{org.retailer_north.pk}/profile/").status_code == 200

@@ -27,17 +27,17 @@ def test_orders_good_file_then_same_file_changes_nothing(org):
     lic = org.retailer_north.licence_no
     content = csv(ORDER_HEADER, f"{lic},2026-06-01,1200.50,30,300,12",
                   f"{lic},2026/06/08,1100,28,,")
-    preview = order_import(content=content, filename="o.csv", commit=False)
+    preview = order_import(actor=None, content=content, filename="o.csv", commit=False)
     assert (preview.total, preview.created, preview.errors) == (2, 2, [])
     assert not OrderRecord.objects.exists()
-    order_import(content=content, filename="o.csv", commit=True)
+    order_import(actor=None, content=content, filename="o.csv", commit=True)
     first = OrderRecord.objects.get(ordered_on=dt.date(2026, 6, 1))
     assert first.cigarette_amount == Decimal("1200.50") and first.non_tobacco_skus == 12
-    again = order_import(content=content, filename="o.csv", commit=True)
+    again = order_import(actor=None, content=content, filename="o.csv", commit=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert OrderRecord.objects.count() == 2
     changed = csv(ORDER_HEADER, f"{lic},2026-06-01,1300,30,300,12")
-    assert order_import(content=changed, filename="o.csv", commit=True).updated == 1
+    assert order_import(actor=None, content=changed, filename="o.csv", commit=True).updated == 1
     assert OrderRecord.objects.get(ordered_on=dt.date(2026, 6, 1)).cigarette_amount == 1300
 
 
@@ -50,7 +50,7 @@ def test_orders_bad_rows_are_listed_and_skipped(org):
                   f"{lic},2026-06-02,-5,30,0,0",           # negative amount
                   f"{lic},2026-06-03,abc,1.5,0,0",         # not a number, not whole
                   f"{lic},2026-06-01,1000,30,0,0")         # duplicate of line 2
-    report = order_import(content=content, filename="o.csv", commit=True)
+    report = order_import(actor=None, content=content, filename="o.csv", commit=True)
     by_line = {}
     for e in report.errors:
         by_line.setdefault(e.line, set()).add(e.column)
@@ -61,12 +61,13 @@ def test_orders_bad_rows_are_listed_and_skipped(org):
 
 def test_orders_commit_is_all_or_nothing(org):
     lic = org.retailer_north.licence_no
-    order_import(content=csv(ORDER_HEADER, f"{lic},2026-06-01,1000,30,0,0"), filename="o.csv",
+    order_import(actor=None,
+                 content=csv(ORDER_HEADER, f"{lic},2026-06-01,1000,30,0,0"), filename="o.csv",
                  commit=True)
     content = csv(ORDER_HEADER, f"{lic},2026-06-01,2000,30,0,0", f"{lic},2026-06-08,900,30,0,0")
     with mock.patch.object(OrderRecord.objects, "bulk_update", side_effect=RuntimeError("disk")):
         with pytest.raises(RuntimeError):
-            order_import(content=content, filename="o.csv", commit=True)
+            order_import(actor=None, content=content, filename="o.csv", commit=True)
     assert list(OrderRecord.objects.values_list("cigarette_amount", flat=True)) == [1000]
 
 
@@ -76,7 +77,7 @@ def test_orders_from_excel_keep_licences_as_text(org):
                            "cigarette_amount": "800"}])
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False)
-    report = order_import(content=buffer.getvalue(), filename="o.xlsx", commit=True)
+    report = order_import(actor=None, content=buffer.getvalue(), filename="o.xlsx", commit=True)
     assert report.created == 1 and not report.errors
 
 
@@ -87,7 +88,7 @@ def test_raw_values_wide_file_by_code_or_label_and_idempotent(org):
     n, s = org.retailer_north.licence_no, org.retailer_south.licence_no
     content = csv(VALUE_HEADER, f"{n},2026-06,POS机,85,good,35,商业区",
                   f"{s},2026/06,none,,,12,")
-    report = raw_value_import(content=content, filename="v.csv", commit=True)
+    report = raw_value_import(actor=None, content=content, filename="v.csv", commit=True)
     assert (report.created, report.errors) == (2, [])
     values = dict(RawValue.objects.filter(retailer=org.retailer_north).values_list(
         "indicator__code", "value_text"))
@@ -95,7 +96,7 @@ def test_raw_values_wide_file_by_code_or_label_and_idempotent(org):
     assert RawValue.objects.get(retailer=org.retailer_south,
                                 indicator__code="business_area").value_number == 12
     assert RawValue.objects.filter(period=dt.date(2026, 6, 1)).count() == 7
-    again = raw_value_import(content=content, filename="v.csv", commit=True)
+    again = raw_value_import(actor=None, content=content, filename="v.csv", commit=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
 
@@ -108,7 +109,7 @@ def test_raw_values_bad_rows(org):
                   f"{n},2026-08,,,,,",                   # nothing to import (blank row kept)
                   f"{n},2026-09,pos,,,,",
                   f"{n},2026-09,scanner,,,,")            # duplicate month
-    report = raw_value_import(content=content, filename="v.csv", commit=True)
+    report = raw_value_import(actor=None, content=content, filename="v.csv", commit=True)
     by_line = {}
     for e in report.errors:
         by_line.setdefault(e.line, set()).add(e.column)
@@ -121,13 +122,13 @@ def test_raw_values_bad_rows(org):
 def test_master_data_indicators_are_not_importable(org):
     n = org.retailer_north.licence_no
     content = csv("许可证号,月份,档位,数采方式\n", f"{n},2026-06,30,pos")
-    report = raw_value_import(content=content, filename="v.csv", commit=True)
+    report = raw_value_import(actor=None, content=content, filename="v.csv", commit=True)
     assert report.errors == [] and RawValue.objects.count() == 1
 
 
 def test_unreadable_file_is_refused_whole(org):
     with pytest.raises(DomainError) as caught:
-        raw_value_import(content=b"licence_no\n1\n", filename="v.csv", commit=True)
+        raw_value_import(actor=None, content=b"licence_no\n1\n", filename="v.csv", commit=True)
     assert caught.value.code == "missing_columns"
 
 
@@ -147,12 +148,13 @@ def test_commands_dry_run_then_commit(org, tmp_path, capsys):
 
 def test_raw_values_commit_is_all_or_nothing(org):
     n = org.retailer_north.licence_no
-    raw_value_import(content=csv(VALUE_HEADER, f"{n},2026-06,pos,,,,"), filename="v.csv",
+    raw_value_import(actor=None,
+                     content=csv(VALUE_HEADER, f"{n},2026-06,pos,,,,"), filename="v.csv",
                      commit=True)
     content = csv(VALUE_HEADER, f"{n},2026-06,scanner,,,,", f"{n},2026-07,pos,50,,,")
     with mock.patch.object(RawValue.objects, "bulk_update", side_effect=RuntimeError("disk")):
         with pytest.raises(RuntimeError):
-            raw_value_import(content=content, filename="v.csv", commit=True)
+            raw_value_import(actor=None, content=content, filename="v.csv", commit=True)
     assert list(RawValue.objects.values_list("period", "value_text")) == [
         (dt.date(2026, 6, 1), "pos")]
 

@@ -9,6 +9,7 @@ from django.test import Client
 
 from profiling.models import Dimension, Indicator, OrderRecord, ProfileSnapshot
 from profiling.services import profiles_recompute
+from tests import factories
 
 from .helpers import PERIOD, TODAY, orders, raw, weekly
 
@@ -115,7 +116,11 @@ def test_retailer_without_a_profile_gets_a_friendly_page(org):
 
 def test_recompute_button_queues_the_job(org, eager_celery, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(org.manager_north).post("/dashboard/profiles/recompute/")
+        lead = client_for(org.manager_north).post("/dashboard/profiles/recompute/")
+        # A city-wide recompute is the city department's to start, not a district lead's.
+        assert lead.status_code == 403 and ProfileSnapshot.objects.count() == 0
+        response = client_for(factories.city_level(org.manager_north)).post(
+            "/dashboard/profiles/recompute/")
     assert response.status_code == 302
     assert ProfileSnapshot.objects.count() == 3
     assert client_for(org.manager_north).get("/dashboard/profiles/recompute/").status_code == 405
@@ -180,7 +185,7 @@ def test_dashboard_import_forged_token_is_refused(org):
 # --- rules page ---------------------------------------------------------------------------
 
 def test_rules_page_edits_a_rule_and_refuses_a_bad_one(org):
-    c = client_for(org.manager_north)
+    c = client_for(factories.city_level(org.manager_north))
     assert c.get("/dashboard/profiles/rules/").status_code == 200
     indicator = Indicator.objects.get(code="daily_opening_hours")
     ok = c.post(f"/dashboard/profiles/rules/indicators/{indicator.pk}/", {
@@ -200,7 +205,7 @@ def test_rules_page_edits_a_rule_and_refuses_a_bad_one(org):
 
 
 def test_rules_page_edits_weights_and_thresholds_with_validation(org):
-    c = client_for(org.manager_north)
+    c = client_for(factories.city_level(org.manager_north))
     dim = Dimension.objects.get(code="trade_area")
     ok = c.post(f"/dashboard/profiles/rules/dimensions/{dim.pk}/", {
         "weight": 2, "strength_threshold": 75, "weakness_threshold": 45, "peer_margin": 5})

@@ -225,7 +225,7 @@ def test_task_runs_on_commit_and_a_second_delivery_does_nothing(org, eager_celer
     from profiling.tasks import recompute_profiles
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = profiles_recompute_request(requested_by=org.manager_north)
+        job = profiles_recompute_request(requested_by=factories.city_level(org.manager_north))
     job.refresh_from_db()
     assert job.status == "succeeded"
     assert ProfileSnapshot.objects.count() == 3

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zhifu.access import WriteScope
 from zhifu.core.masking import mask_phone
 from zhifu.core.privacy import record_unmasked
 
@@ -127,14 +128,17 @@ RETAILER_FIELDS = [
 ]
 
 
-def retailer_import(*, content: bytes, filename: str, commit: bool) -> ImportReport:
-    """Preview (``commit=False``) or write (``commit=True``) a retailer file."""
+def retailer_import(*, content: bytes, filename: str, commit: bool, actor) -> ImportReport:
+    """Preview (``commit=False``) or write (``commit=True``) a retailer file on ``actor``'s
+    behalf: a row for a shop, or a district, outside the actor's scope is a bad row."""
     rows = read_table(content=content, filename=filename, columns=RETAILER_COLUMNS)
     report = ImportReport(total=len(rows))
     districts, grids = _district_lookup(), _grid_lookup()
     existing = Retailer.objects.in_bulk(
         [cells.get("licence_no", "") for _line, cells in rows], field_name="licence_no"
     )
+    scope = WriteScope(Retailer, actor)
+    changeable = scope.changeable(r.pk for r in existing.values())
     aliases = {
         "market_type": _choice_aliases(MarketType),
         "business_format": _choice_aliases(BusinessFormat),
@@ -152,10 +156,15 @@ def retailer_import(*, content: bytes, filename: str, commit: bool) -> ImportRep
             row.fail("licence_no", _("Duplicate of line %(line)s.") % {"line": seen[licence]})
             continue
         seen[licence] = line
+        if licence in existing and existing[licence].pk not in changeable:
+            row.fail("licence_no", _("This shop is outside your districts."))
+            continue
         district = districts.get(row.text("district").lower())
         if district is None:
             row.fail("district", _("Unknown district “%(value)s”.")
                      % {"value": row.text("district")})
+        elif not scope.may_place(district.id):
+            row.fail("district", _("You may only import shops of your districts."))
         grid = None
         if row.text("grid") and district is not None:
             grid = grids.get((district.id, row.text("grid").lower()))
@@ -291,7 +300,9 @@ def _parse_skills(row: RowParser, skills: dict[str, Skill]) -> list[tuple[Skill,
     return parsed
 
 
-def specialist_import(*, content: bytes, filename: str, commit: bool) -> ImportReport:
+def specialist_import(*, content: bytes, filename: str, commit: bool, actor) -> ImportReport:
+    """Preview or write a specialist file on ``actor``'s behalf (rows outside its scope are
+    bad rows)."""
     rows = read_table(content=content, filename=filename, columns=SPECIALIST_COLUMNS)
     report = ImportReport(total=len(rows))
     districts = _district_lookup()
@@ -305,6 +316,8 @@ def specialist_import(*, content: bytes, filename: str, commit: bool) -> ImportR
     users = User.objects.in_bulk([cells.get("username", "") for _l, cells in rows],
                                  field_name="username")
     education, title = _choice_aliases(Education), _choice_aliases(Title)
+    scope = WriteScope(Specialist, actor)
+    changeable = scope.changeable(s.pk for s in existing.values())
     seen: dict[str, int] = {}
     plans = []
     for line, cells in rows:
@@ -315,6 +328,9 @@ def specialist_import(*, content: bytes, filename: str, commit: bool) -> ImportR
             continue
         seen[employee_no] = line
         current = existing.get(employee_no)
+        if current is not None and current.pk not in changeable:
+            row.fail("employee_no", _("This specialist is outside your districts."))
+            continue
         user = users.get(username)
         if user is not None and (current is None or current.user_id != user.id):
             if hasattr(user, "specialist") or user.role != Role.SPECIALIST:
@@ -324,11 +340,15 @@ def specialist_import(*, content: bytes, filename: str, commit: bool) -> ImportR
         if home is None:
             row.fail("home_district", _("Unknown district “%(value)s”.")
                      % {"value": row.text("home_district")})
+        elif not scope.may_place(home.id):
+            row.fail("home_district", _("You may only import people of your districts."))
         served = []
         for name in _split_list(row.text("districts")):
             district = districts.get(name.lower())
             if district is None:
                 row.fail("districts", _("Unknown district “%(value)s”.") % {"value": name})
+            elif not scope.may_place(district.id):
+                row.fail("districts", _("You may only import people of your districts."))
             else:
                 served.append(district)
         values = {

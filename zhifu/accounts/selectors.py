@@ -1,64 +1,36 @@
 """Reads, always scoped to what the asking user may see.
 
-A retailer sees its own shop; a specialist the districts it serves; a manager
-the districts it manages; an admin everything. Nothing outside these querysets
-is ever shown, so a foreign id is simply "not found".
+What each role may see is decided by the door (``zhifu.access``); these are the
+shapes the pages and the API ask for. Nothing outside these querysets is ever
+shown, so a foreign id is simply "not found".
 """
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from zhifu.access import VIEW, restrict
+
 from .models import District, Retailer, Specialist
-from .policies import is_admin, is_manager, is_retailer, is_specialist
 
 
 def district_list(*, user) -> QuerySet[District]:
-    qs = District.objects.select_related("city")
-    if is_admin(user):
-        return qs
-    if is_manager(user):
-        return qs.filter(managers=user)
-    if is_specialist(user):
-        own = user.specialist
-        return qs.filter(Q(specialists=own) | Q(home_specialists=own)).distinct()
-    if is_retailer(user):
-        return qs.filter(retailers=user.retailer)
-    return qs.none()
+    return restrict(District.objects.select_related("city"), user)
 
 
-def retailer_list(*, user) -> QuerySet[Retailer]:
-    qs = Retailer.objects.select_related("district", "grid")
-    if is_admin(user):
-        return qs
-    if is_manager(user):
-        return qs.filter(district__in=user.managed_districts.all())
-    if is_specialist(user):
-        specialist = user.specialist
-        return qs.filter(
-            Q(district__in=specialist.districts.all()) | Q(district=specialist.home_district_id)
-        )
-    if is_retailer(user):
-        return qs.filter(pk=user.retailer.pk)
-    return qs.none()
+def retailer_list(*, user, action: str = VIEW) -> QuerySet[Retailer]:
+    return restrict(Retailer.objects.select_related("district", "grid"), user, action)
 
 
 def retailer_get(*, user, retailer_id: int) -> Retailer | None:
     return retailer_list(user=user).filter(pk=retailer_id).first()
 
 
-def specialist_list(*, user) -> QuerySet[Specialist]:
+def specialist_list(*, user, action: str = VIEW) -> QuerySet[Specialist]:
     qs = Specialist.objects.select_related("user", "home_district").prefetch_related(
         "districts", "skill_levels__skill"
     )
-    if is_admin(user):
-        return qs
-    if is_manager(user):
-        managed = user.managed_districts.all()
-        return qs.filter(Q(home_district__in=managed) | Q(districts__in=managed)).distinct()
-    if is_specialist(user):
-        return qs.filter(pk=user.specialist.pk)
-    return qs.none()
+    return restrict(qs, user, action)
 
 
 def district_overview(*, user) -> list[dict]:

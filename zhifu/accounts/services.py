@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from zhifu.access import CHANGE, restrict
 from zhifu.core.errors import DomainError, PermissionDenied
 
 from .models import RevokedAccessToken
@@ -37,10 +38,7 @@ def revoked_tokens_purge() -> int:
 
 
 def _may_edit_retailer(actor, retailer) -> bool:
-    from .policies import is_admin, is_manager
-
-    return is_admin(actor) or (is_manager(actor) and actor.managed_districts.filter(
-        pk=retailer.district_id).exists())
+    return restrict(type(retailer), actor, CHANGE).filter(pk=retailer.pk).exists()
 
 
 def retailer_id_number_set(*, retailer, id_number: str, actor, consent_how: str = "",

@@ -66,3 +66,21 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy",
                                     "camera=(), microphone=(), payment=(), geolocation=()")
         return response
+
+
+class DomainErrorMiddleware:
+    """A ``DomainError`` that a page view did not handle becomes its own status and message
+    (404, 403, 409, 400 …), never a 500. API views answer through DRF's handler first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from .errors import DomainError
+
+        if not isinstance(exception, DomainError):
+            return None
+        return _error(request, exception.status_code, exception.code, str(exception.message))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from zhifu.access import restrict
+
 from .models import Notification
 
 
 def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
-    if not user or not user.is_authenticated:
-        return Notification.objects.none()
-    qs = Notification.objects.filter(recipient=user)
+    qs = restrict(Notification, user)
     return qs.filter(read_at__isnull=True) if unread_only else qs
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifu.core.errors import NotFound
+from zhifu.access import CHANGE, access, restrict
 
 from .models import Notification
 from .senders import registered_senders
@@ -52,10 +52,8 @@ def _dispatch(rows: list[Notification]) -> None:
 def notification_mark_read(*, user, notification_id: int,
                            now: dt.datetime | None = None) -> Notification:
     with transaction.atomic():
-        row = (Notification.objects.select_for_update()
-               .filter(pk=notification_id, recipient=user).first())
-        if row is None:
-            raise NotFound(_("This notification does not exist."))
+        row = access(Notification.objects.select_for_update(), user, notification_id, CHANGE,
+                     message=_("This notification does not exist."))
         if row.read_at is None:
             row.read_at = now or timezone.now()
             row.save(update_fields=["read_at"])
@@ -63,5 +61,5 @@ def notification_mark_read(*, user, notification_id: int,
 
 
 def notification_mark_all_read(*, user, now: dt.datetime | None = None) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    return restrict(Notification, user, CHANGE).filter(read_at__isnull=True).update(
         read_at=now or timezone.now())

@@ -31,6 +31,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 INSECURE_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", INSECURE_DEV_SECRET_KEY)
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
+# The OpenAPI schema and its viewers: public only while developing.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", default=DEBUG)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "zhifu.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "zhifu.urls"
@@ -267,6 +270,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # dead and re-sent.
 DISPATCH_LEASE_MARGIN_SECONDS = int(os.environ.get("DISPATCH_LEASE_MARGIN_SECONDS", "120"))
 DISPATCH_QUEUED_GRACE_SECONDS = int(os.environ.get("DISPATCH_QUEUED_GRACE_SECONDS", "300"))
+# Bounds on what one person may ask of the solver (docs/security.md, "unbounded work").
+DISPATCH_PLAN_HORIZON_DAYS = int(os.environ.get("DISPATCH_PLAN_HORIZON_DAYS", "14"))
+DISPATCH_RUNS_PER_HOUR = int(os.environ.get("DISPATCH_RUNS_PER_HOUR", "30"))
 
 # --- people's data ------------------------------------------------------------------
 # Log lines never carry a full phone or ID number: the filter masks them.

@@ -16,6 +16,7 @@ if not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 
 SIMPLE_JWT["SIGNING_KEY"] = os.environ.get("JWT_SIGNING_KEY", SECRET_KEY)  # noqa: F405
 
 DEBUG = False
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", default=False)
 # TLS ends at the reverse proxy in front of gunicorn; it sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -16,3 +16,17 @@ class ClockTimeField(serializers.TimeField):
     def __init__(self, **kwargs):
         kwargs.setdefault("format", "%H:%M")
         super().__init__(**kwargs)
+
+
+class NumberField(serializers.FloatField):
+    """A float that must be sent as a number (or a numeric string): ``true`` is not 1.0."""
+
+    default_error_messages = {"invalid": serializers.FloatField.default_error_messages["invalid"]}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        value = super().to_internal_value(data)
+        if value != value or value in (float("inf"), float("-inf")):  # NaN, infinities
+            self.fail("invalid")
+        return value

@@ -4,6 +4,8 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhifu.core.params import parse_flag
+
 from .. import selectors, services
 from ..models import Notification
 
@@ -34,9 +36,8 @@ class NotificationListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.notification_list(
-            user=self.request.user, unread_only=self.request.query_params.get("unread") in
-            ("1", "true"))
+        unread = parse_flag(self.request.query_params.get("unread"), field="unread")
+        return selectors.notification_list(user=self.request.user, unread_only=bool(unread))
 
 
 class NotificationReadView(APIView):

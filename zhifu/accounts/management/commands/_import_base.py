@@ -14,14 +14,25 @@ class ImportCommand(BaseCommand):
         parser.add_argument("file", help="a .csv (UTF-8 or GB18030) or .xlsx file")
         parser.add_argument("--dry-run", action="store_true",
                             help="list what would change and every bad row; write nothing")
+        parser.add_argument("--as", dest="as_user", metavar="USERNAME",
+                            help="import on this user's behalf: rows outside what that user "
+                                 "may change are refused (default: the operator, everything)")
 
     def handle(self, *args, **opts):
         path = Path(opts["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
+        actor = None
+        if opts.get("as_user"):
+            from django.contrib.auth import get_user_model
+
+            actor = get_user_model().objects.filter(username=opts["as_user"],
+                                                    is_active=True).first()
+            if actor is None:
+                raise CommandError(f"No active user {opts['as_user']!r}")
         try:
             report = type(self).importer(content=path.read_bytes(), filename=path.name,
-                                         commit=not opts["dry_run"])
+                                         commit=not opts["dry_run"], actor=actor)
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         for error in report.errors:
