@@ -10,10 +10,15 @@ from zhifu.core import views as core_views
 
 
 def docs_view(view):
-    """The schema and its viewers need a signed-in user unless they are public here."""
-    if settings.API_DOCS_PUBLIC:
-        return view
-    return login_required(view)
+    """The schema and its viewers need a signed-in user unless settings make them public
+    (``API_DOCS_PUBLIC``: on while developing, off in production)."""
+    guarded = login_required(view)
+
+    def dispatch(request, *args, **kwargs):
+        chosen = view if settings.API_DOCS_PUBLIC else guarded
+        return chosen(request, *args, **kwargs)
+
+    return dispatch
 
 
 api_v1 = [
