@@ -1,10 +1,28 @@
 """Pages of the demands app (phone pages under /m/, dashboard pages under /dashboard/)."""
 
-from django.urls import path
+import re
+
+from django.urls import path, register_converter
 
 from .views import manager, retailer
 
 app_name = "demands"
+
+
+class RetailerActionConverter:
+    """Only the retailer's own lifecycle steps, so /m/demands/<pk>/<action>/ never catches a
+    sibling path of another app (the rating form lives at /m/demands/<pk>/rate/)."""
+
+    regex = "|".join(re.escape(action) for action in sorted(retailer.RETAILER_ACTIONS))
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(RetailerActionConverter, "retailer_action")
 
 urlpatterns = [
     path("m/services/", retailer.catalogue, name="catalogue"),
@@ -12,7 +30,8 @@ urlpatterns = [
     path("m/needs/new/", retailer.need_new, name="need-new"),
     path("m/demands/", retailer.my_demands, name="my-demands"),
     path("m/demands/<int:pk>/", retailer.demand_detail, name="demand-detail"),
-    path("m/demands/<int:pk>/<slug:action>/", retailer.demand_act, name="demand-act"),
+    path("m/demands/<int:pk>/<retailer_action:action>/", retailer.demand_act,
+         name="demand-act"),
     path("dashboard/demands/", manager.demand_list, name="manager-demands"),
     path("dashboard/demands/triage/", manager.triage, name="manager-triage"),
     path("dashboard/demands/<int:pk>/", manager.demand_detail, name="manager-demand"),

@@ -170,3 +170,27 @@ def test_visit_completion_counts_in_work_quality(team):
         services.capability_compute(period=dt.date(2026, 10, 1))
     parts = CapabilitySnapshot.objects.get(specialist=team.ace).details["work_quality"]
     assert parts["visit_completion"] == pytest.approx(20 * 3 / 4)
+
+
+def test_a_retailer_rates_and_changes_the_rating_through_the_form(team):
+    """The phone's rating form, posted to its real URL (it was once shadowed by another
+    app's pattern and answered 404)."""
+    from django.test import Client
+
+    from evaluation.models import ServiceRating
+    from tests.evaluation.conftest import finished_demand, local
+
+    shop = team.shops[0]
+    demand = finished_demand(shop, team.ace, team.manager, when=local(2026, 11, 2))
+    client = Client()
+    client.force_login(shop.user)
+    page = client.get(f"/m/demands/{demand.pk}/")
+    assert page.status_code == 200 and f"/m/demands/{demand.pk}/rate/" in page.content.decode()
+    stars = {"attitude": "5", "professionalism": "4", "timeliness": "4", "result": "5"}
+    done = client.post(f"/m/demands/{demand.pk}/rate/", {**stars, "comment": "很好"})
+    assert done.status_code == 302 and done["Location"] == f"/m/demands/{demand.pk}/#rating"
+    rating = ServiceRating.objects.get(demand=demand)
+    assert rating.overall == 4.5 and rating.comment == "很好"
+    changed = client.post(f"/m/demands/{demand.pk}/rate/", {**stars, "result": "3"})
+    assert changed.status_code == 302
+    assert ServiceRating.objects.get(demand=demand).overall == 4.0

@@ -117,6 +117,8 @@ def foreign_value(name: str, param: str, world) -> str | None:
     """The id of another district's object for this route's parameter."""
     namespace = name.split(":")[0]
     if (namespace, param) in SHARED or (name, param) in SHARED:
+        if name == "demands:demand-act" and param == "action":
+            return "cancel"
         if param in ("code", "action"):
             return {"code": "shop_management", "action": "order"}[param]
         return str(world.item.pk)
