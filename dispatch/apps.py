@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DispatchConfig(AppConfig):
     name = "dispatch"
     verbose_name = _("Intelligent dispatch")
+
+    def ready(self) -> None:
+        from zhifu.core.retention import register_shop_history_redactor
+
+        from .retention import redact_shop_history
+
+        register_shop_history_redactor(redact_shop_history)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Evaluation and incentives")
+
+    def ready(self) -> None:
+        from zhifu.core.retention import register_shop_history_redactor
+
+        from .retention import redact_shop_history
+
+        register_shop_history_redactor(redact_shop_history)

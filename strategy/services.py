@@ -107,7 +107,7 @@ def _suppressed(retailer_ids, now) -> set[tuple[int, str]]:
 
 
 def _eligible(item, shop, tier) -> bool:
-    from demands.eligibility import ineligibility_reasons
+    from demands.selectors import ineligibility_reasons
 
     return not ineligibility_reasons(item=item, retailer=shop, segment=tier)
 

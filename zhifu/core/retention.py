@@ -13,6 +13,7 @@ Running it twice does nothing more the second time.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -21,12 +22,21 @@ from django.utils import timezone
 REDACTED = "—"
 
 
+# Each domain app registers how to redact its part of a closed shop's history (in its
+# AppConfig.ready), so this module imports no domain app.
+_SHOP_HISTORY_REDACTORS: list[Callable[..., None]] = []
+
+
+def register_shop_history_redactor(redactor: Callable[..., None]) -> None:
+    """``redactor(retailer_ids=[...])`` removes personal text and pictures from that app's
+    rows about these shops, keeping the counts, states and scores statistics need."""
+    if redactor not in _SHOP_HISTORY_REDACTORS:
+        _SHOP_HISTORY_REDACTORS.append(redactor)
+
+
 def _anonymise_shops(cutoff: dt.datetime) -> int:
-    from demands.models import Demand, DemandEvent
-    from dispatch.models import ServiceTask, TaskPhoto
-    from evaluation.models import CoCreationRating, ServiceRating
     from zhifu.accounts.choices import RetailerStatus
-    from zhifu.accounts.models import Retailer
+    from zhifu.accounts.models import Retailer, User
 
     shops = list(Retailer.objects.filter(status=RetailerStatus.CLOSED, updated_at__lt=cutoff)
                  .exclude(owner_name=REDACTED))
@@ -40,21 +50,9 @@ def _anonymise_shops(cutoff: dt.datetime) -> int:
             shop.owner_id_number = ""
         Retailer.objects.bulk_update(shops, ["owner_name", "phone", "address", "user",
                                              "owner_id_number"])
-        from zhifu.accounts.models import User
-
         User.objects.filter(pk__in=logins).delete()
-        demands = Demand.objects.filter(retailer_id__in=ids)
-        for demand in demands.exclude(photo=""):
-            demand.photo.delete(save=False)
-        demands.update(description="", answer="", photo="")
-        DemandEvent.objects.filter(demand__retailer_id__in=ids).update(reason="")
-        ServiceRating.objects.filter(retailer_id__in=ids).update(comment="")
-        CoCreationRating.objects.filter(retailer_id__in=ids).update(note="")
-        tasks = ServiceTask.objects.filter(retailer_id__in=ids)
-        for photo in TaskPhoto.objects.filter(task__in=tasks):
-            photo.image.delete(save=False)
-        TaskPhoto.objects.filter(task__in=tasks).delete()
-        tasks.update(service_notes="", exception_note="", check_in_lat=None, check_in_lng=None)
+        for redactor in _SHOP_HISTORY_REDACTORS:
+            redactor(retailer_ids=ids)
     return len(ids)
 
 

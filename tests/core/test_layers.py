@@ -1,0 +1,84 @@
+"""The layers of the house, checked on the source (an AST walk, no import needed):
+
+- the solver (``dispatch/solver``) is pure Python: no Django, no platform module;
+- ``zhifu/core`` and ``zhifu/access`` (the plumbing and the door) import no domain app;
+- a domain app reaches another only through its public surface: ``services`` and
+  ``selectors`` (what it does and reads), ``models`` and ``choices`` (the shared schema and
+  vocabulary) — never its internals (lifecycle, eligibility, views, tasks, …).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN_APPS = {"profiling", "demands", "strategy", "dispatch", "evaluation"}
+PUBLIC_MODULES = {"services", "selectors", "models", "choices"}
+
+
+def _imports(path: Path):
+    """(module, line) for every absolute import in the file, function-local ones included."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, node.lineno
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module, node.lineno
+            for alias in node.names:  # ``from demands import services`` names a module
+                yield f"{node.module}.{alias.name}", node.lineno
+
+
+def _sources(folder: str):
+    return [p for p in (ROOT / folder).rglob("*.py") if "migrations" not in p.parts]
+
+
+def _violations(folder: str, forbidden) -> list[str]:
+    found = []
+    for path in _sources(folder):
+        for module, line in _imports(path):
+            if forbidden(path, module):
+                found.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
+    return sorted(set(found))
+
+
+def test_the_solver_is_pure_python():
+    platform = {"django", "rest_framework", "celery", "zhifu", *DOMAIN_APPS} - {"dispatch"}
+
+    def forbidden(_path, module):
+        top = module.split(".")[0]
+        return top in platform or (top == "dispatch" and not module.startswith(
+            "dispatch.solver"))
+
+    assert _sources("dispatch/solver")
+    assert _violations("dispatch/solver", forbidden) == []
+
+
+def test_plumbing_and_the_door_import_no_domain_app():
+    def forbidden(_path, module):
+        return module.split(".")[0] in DOMAIN_APPS
+
+    assert _violations("zhifu/core", forbidden) == []
+    assert _violations("zhifu/access", forbidden) == []
+
+
+def test_domain_apps_meet_only_through_their_public_surface():
+    found = []
+    for app in sorted(DOMAIN_APPS):
+        def forbidden(path, module, app=app):
+            parts = module.split(".")
+            if parts[0] not in DOMAIN_APPS or parts[0] == app or len(parts) < 2:
+                return False
+            if app == "dispatch" and parts[0] == "dispatch":
+                return False
+            return parts[1] not in PUBLIC_MODULES
+
+        found += _violations(app, forbidden)
+    assert found == []
+
+
+def test_the_check_sees_a_forbidden_import(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("def f():\n    from demands.lifecycle import TRANSITIONS\n")
+    assert ("demands.lifecycle", 2) in list(_imports(sample))
