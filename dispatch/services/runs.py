@@ -166,11 +166,22 @@ def run_claim(*, run_id: int) -> DispatchRun | None:
     return run
 
 
-def _plannable(run: DispatchRun, district_id: int) -> list[ServiceTask]:
+def _plannable(run: DispatchRun, district_id: int, *, lock: bool = False
+               ) -> list[ServiceTask]:
+    """The district's tasks a plan may place; ``lock`` (at merge time) holds them so an
+    accept cannot land between reading a task's state and writing the plan."""
     statuses = (*MOVABLE, *PINNED)
-    return list(ServiceTask.objects.filter(
-        service_date=run.service_date, district_id=district_id, status__in=statuses,
-    ).select_related("retailer", "district").order_by("id"))
+    tasks = ServiceTask.objects.filter(
+        service_date=run.service_date, district_id=district_id, status__in=statuses)
+    if lock:
+        tasks = tasks.select_for_update(of=("self",))
+    return list(tasks.select_related("retailer", "district").order_by("id"))
+
+
+def _promised(task: ServiceTask, specialist_id: int | None) -> bool:
+    """A task a specialist has accepted (or started) since the solve read it: the plan
+    must not move it to anyone else, nor back to the pool."""
+    return task.status not in MOVABLE and task.specialist_id != specialist_id
 
 
 def _district_specialists(district_id: int, day: dt.date) -> list[Specialist]:
@@ -269,8 +280,9 @@ def _apply(run: DispatchRun, solves: list[DistrictSolve]) -> dict:
     summary = {"served": 0, "unserved": 0, "tasks": 0, "travel_minutes": 0.0,
                "served_priority": 0.0, "unserved_priority": 0.0, "districts": {}}
     changed: dict[int, set[int]] = {}
+    kept: list[int] = []
     for solve in solves:
-        district_tasks = {str(t.pk): t for t in _plannable(run, solve.district_id)}
+        district_tasks = {str(t.pk): t for t in _plannable(run, solve.district_id, lock=True)}
         plan = solve.plan
         if plan.get("grab"):
             movable = [t for t in district_tasks.values() if t.status in MOVABLE]
@@ -292,6 +304,9 @@ def _apply(run: DispatchRun, solves: list[DistrictSolve]) -> dict:
                 task = district_tasks.get(visit["task"])
                 if task is None:
                     continue
+                if _promised(task, specialist_id):
+                    kept.append(task.pk)
+                    continue
                 if task.specialist_id != specialist_id:
                     changed.setdefault(specialist_id, set()).add(task.pk)
                     if task.specialist_id:
@@ -312,6 +327,9 @@ def _apply(run: DispatchRun, solves: list[DistrictSolve]) -> dict:
         for item in plan.get("unserved", []):
             task = district_tasks.get(item["task"])
             if task is None:
+                continue
+            if _promised(task, None):
+                kept.append(task.pk)
                 continue
             if task.specialist_id:
                 changed.setdefault(task.specialist_id, set()).add(task.pk)
@@ -338,6 +356,8 @@ def _apply(run: DispatchRun, solves: list[DistrictSolve]) -> dict:
         }
     summary["travel_minutes"] = round(summary["travel_minutes"], 1)
     summary["changed"] = {str(k): sorted(v) for k, v in changed.items()}
+    # Accepted while the plan was being solved: the acceptance wins, the plan's move is void.
+    summary["kept_accepted"] = sorted(kept)
     TaskEvent.objects.bulk_create([
         TaskEvent(task_id=task_id, action="planned", data={"run": run.pk})
         for ids in changed.values() for task_id in ids])

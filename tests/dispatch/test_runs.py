@@ -206,3 +206,37 @@ def test_dispatch_plan_command(city, capsys, commit):
 
     with pytest.raises(CommandError):
         call_command("dispatch_plan", "--date", city.day.isoformat(), "--district", "NOPE")
+
+
+def test_an_accept_that_lands_while_a_run_solves_wins(city, start):
+    """A specialist accepts while the solver works on the old state; the merge keeps the
+    task with the one who accepted it and says so, whatever the plan proposed."""
+    from dispatch import adapter
+    from dispatch.services import field
+
+    tasks = [make_task(shop, city.day, status=TaskStatus.ASSIGNED, specialist=city.plain)
+             for shop in city.shops[:4]]
+    accepted = tasks[0]
+    real_solve = adapter.solve_plan
+
+    def solve_while_the_specialist_accepts(**kwargs):
+        plan = real_solve(**kwargs)
+        field.task_accept(user=city.plain.user, task_id=accepted.pk)
+        # Whatever the solver chose, make the plan move the accepted task elsewhere.
+        for route in plan["routes"]:
+            route["visits"] = [v for v in route["visits"] if v["task"] != str(accepted.pk)]
+        plan["unserved"] = [u for u in plan["unserved"] if u["task"] != str(accepted.pk)]
+        target = next((r for r in plan["routes"] if int(r["specialist"]) == city.trainer.pk),
+                      None)
+        if target is None:
+            target = {"specialist": str(city.trainer.pk), "visits": [], "travel": 0.0}
+            plan["routes"].append(target)
+        target["visits"].append({"task": str(accepted.pk), "start": 600, "end": 630})
+        return plan
+
+    with mock.patch("dispatch.adapter.solve_plan", side_effect=solve_while_the_specialist_accepts):
+        run = start(seed=5)
+    assert run.status == RunStatus.SUCCEEDED
+    accepted.refresh_from_db()
+    assert accepted.status == TaskStatus.ACCEPTED and accepted.specialist_id == city.plain.pk
+    assert run.result["kept_accepted"] == [accepted.pk]
