@@ -231,6 +231,10 @@ def _solve_command(run: DispatchRun, solve: DistrictSolve) -> dict:
              "mandatory": t.mandatory, "priority": t.priority} for t in tasks]}
     as_of = run.params.get("as_of")
     now = dt.datetime.fromisoformat(as_of) if as_of else None
+    if run.service_date == timezone.localdate():
+        # Planning today: nothing may be planned before the moment of planning.
+        moment = timezone.now()
+        now = max(now, moment) if now else moment
     problem = adapter.build_problem(tasks=tasks, specialists=specialists, day=run.service_date,
                                     now=now, name=f"run{run.pk}-{solve.district_id}")
     last = [0.0]

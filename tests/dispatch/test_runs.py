@@ -240,3 +240,17 @@ def test_an_accept_that_lands_while_a_run_solves_wins(city, start):
     accepted.refresh_from_db()
     assert accepted.status == TaskStatus.ACCEPTED and accepted.specialist_id == city.plain.pk
     assert run.result["kept_accepted"] == [accepted.pk]
+
+
+def test_a_run_for_today_plans_nothing_before_the_moment_of_planning(city, commit):
+    today = timezone.localdate()
+    for shop in city.shops:
+        make_task(shop, today)
+    eleven = timezone.make_aware(dt.datetime.combine(today, dt.time(11)))
+    with mock.patch("django.utils.timezone.now", return_value=eleven), commit():
+        run = runs.run_start(actor=city.manager, day=today, seconds=1, seed=2)
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED and run.result["served"] > 0
+    planned = ServiceTask.objects.filter(service_date=today, planned_start__isnull=False)
+    assert planned.exists()
+    assert all(t.planned_start >= eleven for t in planned)
