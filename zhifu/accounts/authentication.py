@@ -1,10 +1,43 @@
-"""JWT authentication that also honours logout: a revoked access token is refused."""
+"""Who a login names, and JWT authentication that honours logout and password changes."""
 
+import unicodedata
+
+from django.contrib.auth.backends import ModelBackend
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 
-from .models import RevokedAccessToken
+from .lockout import normalise_username
+from .models import RevokedAccessToken, User
+
+
+def username_resolve(username: str) -> str:
+    """The stored username a typed one names: the exact name (after NFKC, as Django
+    stores names) if there is one, else the only name equal to it under
+    ``normalise_username`` (full-width letters, other case). Otherwise the typed name
+    unchanged, which then names nobody."""
+    typed = unicodedata.normalize("NFKC", username).strip()
+    if len(typed) > User._meta.get_field("username").max_length:
+        return typed  # names nobody; and too long for a LIKE pattern
+    wanted = normalise_username(username)
+    names = list(User.objects.filter(username__iexact=typed)
+                 .values_list("username", flat=True)[:10])
+    if typed in names:
+        return typed
+    matches = [name for name in names if normalise_username(name) == wanted]
+    return matches[0] if len(matches) == 1 else typed
+
+
+class NormalisedUsernameBackend(ModelBackend):
+    """Django's model backend, resolving the name the way the login guard counts it, so
+    no spelling of a name logs in while the name is locked."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if isinstance(username, str):
+            username = username_resolve(username)
+        return super().authenticate(request, username=username, password=password)
 
 
 class RevocableJWTAuthentication(JWTAuthentication):

@@ -1,6 +1,9 @@
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.fields import empty
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from zhifu.core.api.fields import ClockTimeField
@@ -22,19 +25,22 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
         "wrong_role": _("This account cannot use the API; log in on the web pages."),
     }
 
-    def validate(self, attrs):
-        username = attrs.get(self.username_field, "")
+    def run_validation(self, data=empty):
+        # The attempt is counted before the fields are even read: a blank password or a
+        # malformed body is a failed attempt, not a free one.
+        raw = data.get(self.username_field) if isinstance(data, Mapping) else None
         address = lockout.client_address(self.context.get("request"))
-        lockout.login_check_allowed(username=username, address=address)
-        try:
-            data = super().validate(attrs)
-        except AuthenticationFailed:
-            lockout.login_record_failure(username=username, address=address)
-            raise
-        lockout.login_record_success(username=username)
-        if self.user.role == Role.RETAILER:
-            from rest_framework.exceptions import PermissionDenied
+        self.user = None
+        with lockout.login_attempt(username=raw if isinstance(raw, str) else "",
+                                   address=address) as attempt:
+            try:
+                return super().run_validation(data)
+            finally:
+                attempt.succeeded = self.user is not None
 
+    def validate(self, attrs):
+        data = super().validate(attrs)
+        if self.user.role == Role.RETAILER:
             raise PermissionDenied(self.error_messages["wrong_role"])
         return data
 
