@@ -4,8 +4,11 @@ import unicodedata
 
 from django.contrib.auth.backends import ModelBackend
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from .lockout import normalise_username
 from .models import RevokedAccessToken, User
@@ -40,6 +43,18 @@ class NormalisedUsernameBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password)
 
 
+class PasswordChanged(AuthenticationFailed):
+    default_detail = _("Your password has been changed; log in again.")
+    default_code = "password_changed"
+
+
+def token_matches_password(token, user) -> bool:
+    """Every token carries a digest of the password hash it was issued under
+    (simplejwt's ``CHECK_REVOKE_TOKEN``); any password change or reset (admin, self,
+    ``set_password`` anywhere) changes the hash and so ends every token issued before."""
+    return token.get(api_settings.REVOKE_TOKEN_CLAIM) == get_md5_hash_password(user.password)
+
+
 class RevocableJWTAuthentication(JWTAuthentication):
     def get_validated_token(self, raw_token):
         token = super().get_validated_token(raw_token)
@@ -47,3 +62,14 @@ class RevocableJWTAuthentication(JWTAuthentication):
             raise InvalidToken({"detail": _("This token has been revoked by logout."),
                                 "code": "token_revoked"})
         return token
+
+    def get_user(self, validated_token):
+        try:
+            return super().get_user(validated_token)
+        except AuthenticationFailed as exc:
+            # simplejwt checks the password digest; its message has no Chinese.
+            detail = exc.detail
+            code = str(detail.get("code")) if isinstance(detail, dict) else exc.get_codes()
+            if code == PasswordChanged.default_code:
+                raise PasswordChanged() from exc
+            raise
