@@ -219,7 +219,10 @@ def test_a_refresh_token_rotates_once_even_when_both_requests_passed_the_check(
     assert first.status_code == 200
     assert second.status_code == 401
     assert second.json()["error"]["code"] == "token_not_valid"
+    assert "已被使用" in second.json()["error"]["message"]
     assert "access" not in second.json()
+    # The chain that won goes on.
+    assert _refresh(api, first.json()["refresh"]).status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)

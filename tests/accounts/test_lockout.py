@@ -238,9 +238,11 @@ def test_the_api_throttle_ignores_a_forged_forwarded_for(org, api, monkeypatch):
     from rest_framework.throttling import ScopedRateThrottle
 
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"login": "3/min"})
-    statuses = [_api(api, f"guess{i}", "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}",
-                     HTTP_ACCEPT_LANGUAGE="zh-hans").status_code for i in range(4)]
-    assert statuses == [401, 401, 401, 429]
+    responses = [_api(api, f"guess{i}", "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}",
+                      HTTP_ACCEPT_LANGUAGE="zh-hans") for i in range(4)]
+    assert [r.status_code for r in responses] == [401, 401, 401, 429]
+    error = responses[-1].json()["error"]
+    assert error["code"] == "throttled" and "限流" in error["message"]
 
 
 @pytest.mark.django_db(transaction=True)
