@@ -285,3 +285,12 @@ def test_parallel_wrong_passwords_check_at_most_the_limit(monkeypatch):
     assert len(statuses) == 16
     assert len(checks) <= lockout.MAX_FAILURES
     assert sorted(set(statuses)) == [401, 429]
+
+
+def test_a_name_stored_without_nfkc_still_logs_in_and_shares_its_count(db, api):
+    """Rows created outside Django's forms may keep a full-width name."""
+    user = factories.user("specialist", username=_full_width("wide7"))
+    assert _api(api, user.username, factories.PASSWORD).status_code == 200
+    for _ in range(lockout.MAX_FAILURES):
+        _api(api, "WIDE7", "wrong")
+    assert _api(api, user.username, factories.PASSWORD).status_code == 429

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
@@ -23,10 +24,12 @@ def username_resolve(username: str) -> str:
     if len(typed) > User._meta.get_field("username").max_length:
         return typed  # names nobody; and too long for a LIKE pattern
     wanted = normalise_username(username)
-    names = list(User.objects.filter(username__iexact=typed)
-                 .values_list("username", flat=True)[:10])
-    if typed in names:
-        return typed
+    as_sent = username.strip()  # a name stored without NFKC (created outside the forms)
+    names = list(User.objects.filter(Q(username__iexact=typed) | Q(username=as_sent))
+                 .values_list("username", flat=True))
+    for exact in (typed, as_sent):
+        if exact in names:
+            return exact
     matches = [name for name in names if normalise_username(name) == wanted]
     return matches[0] if len(matches) == 1 else typed
 
