@@ -120,3 +120,143 @@ def test_forged_tokens_are_refused(org, api, forge):
         forged = f"{header}.{_b64(claims)}.{signature}"
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {forged}")
     assert api.get("/api/v1/me/").status_code == 401
+
+
+# --- a password change ends every API session of that user -----------------------------
+
+NEW_PASSWORD = "a-quite-new-passphrase-42"  # noqa: S105
+
+
+def _refresh(api, refresh, **extra):
+    return api.post("/api/v1/auth/token/refresh/", {"refresh": refresh}, format="json",
+                    **extra)
+
+
+def _assert_tokens_dead(api, tokens):
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    response = api.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 401
+    error = response.json()["error"]
+    assert error["code"] == "password_changed"
+    assert "密码已更改" in error["message"]
+    api.credentials()
+    response = _refresh(api, tokens["refresh"], HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "password_changed"
+    assert "密码已更改" in response.json()["error"]["message"]
+
+
+def test_an_admin_changing_a_password_revokes_the_users_tokens(org, api):
+    """Today's bug: access and refresh tokens outlived a password change."""
+    from django.test import Client
+
+    user = org.specialist_north.user
+    tokens = login_api(api, user)
+    admin = Client()
+    admin.force_login(org.admin)
+    response = admin.post(f"/admin/accounts/user/{user.pk}/password/",
+                          {"usable_password": "true", "password1": NEW_PASSWORD,
+                           "password2": NEW_PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    _assert_tokens_dead(api, tokens)
+
+
+def test_changing_or_resetting_ones_own_password_revokes_ones_tokens(org, api):
+    from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+
+    user = org.specialist_north.user
+    before_change = login_api(api, user)
+    form = PasswordChangeForm(user, {"old_password": "correct-horse-battery",
+                                     "new_password1": NEW_PASSWORD,
+                                     "new_password2": NEW_PASSWORD})
+    assert form.is_valid(), form.errors
+    form.save()
+    _assert_tokens_dead(api, before_change)
+
+    before_reset = api.post("/api/v1/auth/token/", {"username": user.username,
+                                                    "password": NEW_PASSWORD},
+                            format="json").json()
+    form = SetPasswordForm(user, {"new_password1": "yet-another-passphrase-7",
+                                  "new_password2": "yet-another-passphrase-7"})
+    assert form.is_valid(), form.errors
+    form.save()
+    _assert_tokens_dead(api, before_reset)
+
+
+def test_tokens_issued_after_the_change_work(org, api):
+    user = org.specialist_north.user
+    old = login_api(api, user)
+    user.set_password(NEW_PASSWORD)
+    user.save()
+    response = api.post("/api/v1/auth/token/", {"username": user.username,
+                                                "password": NEW_PASSWORD}, format="json")
+    assert response.status_code == 200
+    fresh = response.json()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {fresh['access']}")
+    assert api.get("/api/v1/me/").status_code == 200
+    api.credentials()
+    rotated = _refresh(api, fresh["refresh"])
+    assert rotated.status_code == 200
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {rotated.json()['access']}")
+    assert api.get("/api/v1/me/").status_code == 200
+    _assert_tokens_dead(api, old)
+
+
+# --- one refresh token, one new chain ------------------------------------------------------
+
+def test_a_refresh_token_rotates_once_even_when_both_requests_passed_the_check(
+        org, api, monkeypatch):
+    """Today's bug: parallel refreshes of one token all passed the blacklist check before
+    any of them blacklisted it (``get_or_create``), and each got a new chain. Simulated
+    here by skipping the early check, as if both requests had read it at the same time."""
+    from rest_framework_simplejwt.tokens import BlacklistMixin
+
+    tokens = login_api(api, org.specialist_north.user)
+    api.credentials()
+    monkeypatch.setattr(BlacklistMixin, "check_blacklist", lambda self: None)
+    first = _refresh(api, tokens["refresh"])
+    second = _refresh(api, tokens["refresh"], HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert first.status_code == 200
+    assert second.status_code == 401
+    assert second.json()["error"]["code"] == "token_not_valid"
+    assert "已被使用" in second.json()["error"]["message"]
+    assert "access" not in second.json()
+    # The chain that won goes on.
+    assert _refresh(api, first.json()["refresh"]).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_parallel_refreshes_of_one_token_yield_one_chain(attempt):
+    """Eight refreshes of one token at once: exactly one new chain (PostgreSQL; the unique
+    blacklist row is the lock)."""
+    import threading
+
+    from django.db import connection, connections
+    from rest_framework.test import APIClient
+
+    from tests import factories
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL; SQLite locks the whole "
+                    "database, so there is no race to test")
+    user = factories.specialist(factories.district("N1")).user
+    tokens = login_api(APIClient(), user)
+    start = threading.Barrier(8)
+    outcomes = []
+
+    def refresh():
+        try:
+            start.wait(timeout=10)
+            outcomes.append(_refresh(APIClient(), tokens["refresh"]))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=refresh) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(r.status_code for r in outcomes) == [200] + [401] * 7
+    winner = next(r.json() for r in outcomes if r.status_code == 200)
+    assert _refresh(APIClient(), winner["refresh"]).status_code == 200

@@ -7,28 +7,25 @@ from . import lockout
 
 
 class LockoutMixin:
-    """Refuses locked usernames/addresses before checking the password, counts failures."""
+    """Counts the attempt before the password is checked and refuses a locked account or
+    address; only a verified password clears the count (an empty one is a failure)."""
 
     def clean(self):
         username = self.data.get("username", "") or ""
         address = lockout.client_address(self.request)
         try:
-            lockout.login_check_allowed(username=username, address=address)
+            with lockout.login_attempt(username=username, address=address) as attempt:
+                try:
+                    return super().clean()
+                finally:
+                    attempt.succeeded = self.user_cache is not None
         except lockout.LoginLocked as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from exc
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if username:
-                lockout.login_record_failure(username=username, address=address)
-            raise
-        lockout.login_record_success(username=username)
-        return cleaned
 
 
 class LoginForm(LockoutMixin, AuthenticationForm):
     error_messages = {
-        "invalid_login": _("Wrong username or password. Both are case-sensitive."),
+        "invalid_login": _("Wrong username or password. The password is case-sensitive."),
         "inactive": _("This account is disabled. Ask your administrator."),
     }
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from zhifu.access import CHANGE, restrict
 from zhifu.core.errors import DomainError, PermissionDenied
@@ -29,6 +32,33 @@ def session_logout_api(*, refresh: str, access: AccessToken | None) -> None:
             expires = dt.datetime.fromtimestamp(access["exp"], tz=dt.UTC)
             RevokedAccessToken.objects.get_or_create(jti=access["jti"],
                                                      defaults={"expires_at": expires})
+
+
+def api_tokens_rotate(*, refresh: RefreshToken, user) -> dict[str, str]:
+    """Spend a refresh token once: blacklist it, then issue a new access and refresh token.
+
+    The blacklist row is unique per token, so of several requests spending the same token
+    at once exactly one inserts it and gets a new chain; the others wait for it to commit,
+    hit the unique constraint and are refused (simplejwt's own ``blacklist()`` is a
+    get-or-create, which lets them all through).
+    """
+    with transaction.atomic():
+        outstanding, _created = OutstandingToken.objects.get_or_create(
+            jti=refresh[api_settings.JTI_CLAIM],
+            defaults={"user": user, "token": str(refresh), "created_at": refresh.current_time,
+                      "expires_at": datetime_from_epoch(refresh["exp"])})
+        try:
+            with transaction.atomic():
+                BlacklistedToken.objects.create(token=outstanding)
+        except IntegrityError as exc:
+            raise DomainError(_("This refresh token has already been used; log in again."),
+                              code="token_not_valid", status_code=401) from exc
+        access = str(refresh.access_token)
+        refresh.set_jti()
+        refresh.set_exp()
+        refresh.set_iat()
+        refresh.outstand()
+    return {"access": access, "refresh": str(refresh)}
 
 
 def revoked_tokens_purge() -> int:

@@ -1,13 +1,21 @@
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.fields import empty
+from rest_framework_simplejwt.serializers import (
+    TokenObtainPairSerializer,
+    TokenRefreshSerializer,
+)
+from rest_framework_simplejwt.settings import api_settings
 
 from zhifu.core.api.fields import ClockTimeField
 from zhifu.core.masking import mask_phone
 from zhifu.core.privacy import record_unmasked
 
-from .. import lockout
+from .. import lockout, services
+from ..authentication import PasswordChanged, token_matches_password
 from ..choices import Role, grade_band
 from ..models import District, Retailer, Specialist, SpecialistSkill, User
 from ..policies import can_view_unmasked
@@ -22,19 +30,22 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
         "wrong_role": _("This account cannot use the API; log in on the web pages."),
     }
 
-    def validate(self, attrs):
-        username = attrs.get(self.username_field, "")
+    def run_validation(self, data=empty):
+        # The attempt is counted before the fields are even read: a blank password or a
+        # malformed body is a failed attempt, not a free one.
+        raw = data.get(self.username_field) if isinstance(data, Mapping) else None
         address = lockout.client_address(self.context.get("request"))
-        lockout.login_check_allowed(username=username, address=address)
-        try:
-            data = super().validate(attrs)
-        except AuthenticationFailed:
-            lockout.login_record_failure(username=username, address=address)
-            raise
-        lockout.login_record_success(username=username)
-        if self.user.role == Role.RETAILER:
-            from rest_framework.exceptions import PermissionDenied
+        self.user = None
+        with lockout.login_attempt(username=raw if isinstance(raw, str) else "",
+                                   address=address) as attempt:
+            try:
+                return super().run_validation(data)
+            finally:
+                attempt.succeeded = self.user is not None
 
+    def validate(self, attrs):
+        data = super().validate(attrs)
+        if self.user.role == Role.RETAILER:
             raise PermissionDenied(self.error_messages["wrong_role"])
         return data
 
@@ -43,6 +54,25 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
         token = super().get_token(user)
         token["role"] = user.role
         return token
+
+
+class TokenRefreshRotateSerializer(TokenRefreshSerializer):
+    """A refresh token buys one new pair, once, and only while the account is active and
+    its password unchanged since the token was issued."""
+
+    default_error_messages = {
+        "no_active_account": _("Wrong username or password, or the account is disabled."),
+    }
+
+    def validate(self, attrs):
+        refresh = self.token_class(attrs["refresh"])  # signature, expiry, blacklist
+        user = User.objects.filter(pk=refresh.get(api_settings.USER_ID_CLAIM)).first()
+        if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
+            raise AuthenticationFailed(self.error_messages["no_active_account"],
+                                       "no_active_account")
+        if not token_matches_password(refresh, user):
+            raise PasswordChanged()
+        return services.api_tokens_rotate(refresh=refresh, user=user)
 
 
 class TokenPairSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from .serializers import (
     RetailerSerializer,
     SpecialistSerializer,
     TokenPairSerializer,
+    TokenRefreshRotateSerializer,
 )
 
 
@@ -36,7 +37,10 @@ class TokenObtainView(TokenObtainPairView):
 
 class TokenRefreshRotateView(TokenRefreshView):
     """Exchange a refresh token for a new access token and a new refresh token; the old
-    refresh token is blacklisted."""
+    refresh token is blacklisted. A refresh token is spent once, even when sent many times
+    at once; none works after a password change."""
+
+    serializer_class = TokenRefreshRotateSerializer
 
     @extend_schema(responses={200: TokenPairSerializer}, tags=["auth"])
     def post(self, request, *args, **kwargs):
