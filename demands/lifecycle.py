@@ -365,5 +365,21 @@ def demand_transition(*, demand: Demand | int, actor, action: str, reason: str =
         from .notices import after_transition
 
         after_transition(demand=locked, event=event)
+        if target in WITHDRAWN and from_status not in WITHDRAWN:
+            for listener in _WITHDRAWAL_LISTENERS:
+                listener(demand=locked, actor=actor, reason=reason, now=now)
     return locked
+
+
+# A demand that will not be served any more (cancelled, rejected, closed or merged away):
+# the apps that planned work for it withdraw that work at once, in the same transaction.
+# Registered by those apps (dispatch, in its AppConfig.ready), so demands imports none.
+WITHDRAWN = (S.CANCELLED, S.REJECTED, S.CLOSED)
+_WITHDRAWAL_LISTENERS: list = []
+
+
+def on_demand_withdrawn(listener) -> None:
+    """``listener(demand=, actor=, reason=, now=)`` runs when a demand is withdrawn."""
+    if listener not in _WITHDRAWAL_LISTENERS:
+        _WITHDRAWAL_LISTENERS.append(listener)
 

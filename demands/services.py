@@ -350,3 +350,10 @@ def catalogue_item_prepare(item: CatalogueItem) -> None:
                                    compliance_risk=item.compliance_risk,
                                    capacity_pressure=item.capacity_pressure)
 
+
+def on_demand_withdrawn(listener) -> None:
+    """Register ``listener(demand=, actor=, reason=, now=)``, called inside the transaction
+    that cancels, rejects or closes a demand (see ``lifecycle.on_demand_withdrawn``)."""
+    from .lifecycle import on_demand_withdrawn as register
+
+    register(listener)

@@ -12,3 +12,9 @@ class DispatchConfig(AppConfig):
         from .retention import redact_shop_history
 
         register_shop_history_redactor(redact_shop_history)
+
+        from demands.services import on_demand_withdrawn
+
+        from .services.changes import task_withdraw_for_demand
+
+        on_demand_withdrawn(task_withdraw_for_demand)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from demands.choices import DemandStatus
 from zhifu.access import CHANGE, access
 from zhifu.access.capabilities import Capability, can
 from zhifu.core.errors import DomainError, PermissionDenied
@@ -17,8 +18,9 @@ from ..choices import ACTIVE, MOVABLE, PINNED, TaskSource, TaskStatus
 from ..models import ServiceTask, SpecialistAbsence, TaskEvent
 from .field import replan_day
 
-# Terminal demand states: their tasks are withdrawn at the next plan.
-WITHDRAWN_DEMAND_STATES = ("cancelled", "rejected", "closed")
+# Terminal demand states: their tasks are withdrawn (at once, and again at each plan).
+WITHDRAWN_DEMAND_STATES = (DemandStatus.CANCELLED, DemandStatus.REJECTED,
+                           DemandStatus.CLOSED)
 
 
 def _require_manager(actor) -> None:
@@ -43,6 +45,32 @@ def tasks_withdraw_cancelled(*, day: dt.date, district_ids: list[int]) -> int:
     ServiceTask.objects.bulk_update(stale, ["status", "sequence", "unserved_reason"])
     TaskEvent.objects.bulk_create([TaskEvent(task=t, action="withdrawn") for t in stale])
     return len(stale)
+
+
+def task_withdraw_for_demand(*, demand, actor, reason: str = "",
+                             now: dt.datetime | None = None) -> ServiceTask | None:
+    """The demand behind a task was withdrawn: cancel its unstarted task, tell the
+    specialist who had it, and re-plan the day if it is today (or later)."""
+    now = now or timezone.now()
+    task = (ServiceTask.objects.select_for_update().select_related("specialist__user")
+            .filter(demand_id=demand.pk).first())
+    if task is None or task.status not in (*MOVABLE, *PINNED):
+        return None
+    previous = task.specialist
+    task.status, task.sequence = TaskStatus.CANCELLED, None
+    task.unserved_reason = _("The demand was withdrawn.")
+    task.save(update_fields=["status", "sequence", "unserved_reason", "updated_at"])
+    TaskEvent.objects.create(task=task, action="withdrawn", actor=actor,
+                             data={"demand": demand.pk, "reason": reason[:200]})
+    if previous is not None:
+        from zhifu.notifications.services import notify
+
+        notify(recipients=[previous.user], kind="dispatch_changed",
+               title=_("A task on %(day)s was withdrawn") % {"day": task.service_date},
+               body=task.title, now=now)
+    if task.service_date == timezone.localdate(now):
+        replan_day(day=task.service_date, district_ids=[task.district_id], now=now)
+    return task
 
 
 def task_cancel(*, actor, task_id: int, reason: str, now: dt.datetime | None = None

@@ -81,10 +81,38 @@ def test_withdrawn_demands_lose_their_tasks_at_the_next_plan(city):
                                           segment="basic")
     demand_services.demand_accept(demand=demand, actor=city.manager)
     task = make_task(shop, city.day, demand=demand, source="demand")
+    # The withdrawal reaches the task at once; a later plan finds nothing left to withdraw.
     demand_services.demand_cancel(demand=demand, actor=shop.user, reason="不需要了")
-    assert changes.tasks_withdraw_cancelled(day=city.day, district_ids=[city.district.id]) == 1
     task.refresh_from_db()
     assert task.status == TaskStatus.CANCELLED
+    assert changes.tasks_withdraw_cancelled(day=city.day, district_ids=[city.district.id]) == 0
+
+
+def test_cancelling_a_demand_withdraws_its_task_tells_the_specialist_and_replans(
+        city, commit):
+    """Mid-day: the phone must not keep listing work the retailer has cancelled."""
+    from django.utils import timezone
+
+    from demands import services as demand_services
+    from demands.models import CatalogueItem
+    from zhifu.notifications.models import Notification
+
+    item = CatalogueItem.objects.filter(active=True, is_personalised=False).first()
+    shop = city.shops[1]
+    demand = demand_services.demand_order(retailer=shop, item=item, actor=shop.user,
+                                          segment="basic")
+    demand_services.demand_accept(demand=demand, actor=city.manager)
+    today = timezone.localdate()
+    task = make_task(shop, today, demand=demand, source="demand",
+                     status=TaskStatus.ACCEPTED, specialist=city.plain)
+    runs_before = DispatchRun.objects.count()
+    with commit():
+        demand_services.demand_cancel(demand=demand, actor=shop.user, reason="不需要了")
+    task.refresh_from_db()
+    assert task.status == TaskStatus.CANCELLED
+    told = Notification.objects.filter(recipient=city.plain.user, kind="dispatch_changed")
+    assert told.count() == 1
+    assert DispatchRun.objects.count() == runs_before + 1  # today's plan is redone
 
 
 def test_changes_are_for_managers_of_the_district(city):
