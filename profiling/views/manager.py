@@ -144,7 +144,8 @@ def _save(request, *, key: str, form, save, saved_message: str):
     try:
         save(**form.cleaned_data)
     except DomainError as exc:
-        return rule_list(request, errors={key: _domain_errors(exc)}, status=400)
+        # A refusal keeps its own status (403 for a district lead), shown on the page.
+        return rule_list(request, errors={key: _domain_errors(exc)}, status=exc.status_code)
     messages.success(request, saved_message)
     return redirect("profiling:manager-rules")
 

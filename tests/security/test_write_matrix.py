@@ -209,6 +209,16 @@ def test_a_district_lead_changes_nothing_outside_its_districts(city, api, eager_
     assert _snapshot(city) == before
 
 
+def test_a_lead_is_told_no_with_a_403_on_the_settings_pages(city):
+    web = Client()
+    web.force_login(city.lead)
+    for name in ("profiling:manager-rule-update", "profiling:manager-dimension-update",
+                 "demands:manager-catalogue-edit", "profiling:manager-recompute",
+                 "strategy:generate"):
+        response = _web_cases(city, web)[name]()
+        assert response.status_code == 403, (name, response.status_code)
+
+
 def test_the_same_cases_do_change_things_for_the_city_department(city, api, eager_celery):
     """The cases are real writes: the city department's own requests change the settings
     (so the test above can fail when a check is missing)."""
