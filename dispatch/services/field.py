@@ -205,7 +205,9 @@ def task_report_exception(*, user, task_id: int, kind: str, note: str = "",
         if task.status not in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS):
             raise _wrong_state(task)
         previous = task.specialist_id
-        task.status = TaskStatus.OPEN
+        grab = task.mode == DispatchMode.GRAB
+        # A grab task goes back to the pool it came from; command work waits for the re-plan.
+        task.status = TaskStatus.OFFERED if grab else TaskStatus.OPEN
         task.specialist, task.sequence = None, None
         task.planned_start = task.planned_end = None
         task.exception_kind, task.exception_note = kind, note
@@ -220,7 +222,7 @@ def task_report_exception(*, user, task_id: int, kind: str, note: str = "",
                 demand_services.demand_escalate(
                     demand=task.demand, actor=user, now=now,
                     reason=f"{ExceptionKind(kind).label}: {note}".strip(": ")[:200])
-        if task.service_date == timezone.localdate(now):
+        if not grab and task.service_date == timezone.localdate(now):
             replan_day(day=task.service_date, district_ids=[task.district_id], now=now)
     return task
 

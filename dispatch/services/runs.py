@@ -173,6 +173,11 @@ def _plannable(run: DispatchRun, district_id: int, *, lock: bool = False
     statuses = (*MOVABLE, *PINNED)
     tasks = ServiceTask.objects.filter(
         service_date=run.service_date, district_id=district_id, status__in=statuses)
+    if run.trigger == RunTrigger.REPLAN and run.mode == DispatchMode.COMMAND:
+        # A mid-day re-plan leaves a grab district's open pool alone, unless the work must
+        # be done (mandatory): the specialists are choosing from it.
+        tasks = tasks.exclude(status=TaskStatus.OFFERED, mode=DispatchMode.GRAB,
+                              mandatory=False)
     if lock:
         tasks = tasks.select_for_update(of=("self",))
     return list(tasks.select_related("retailer", "district").order_by("id"))

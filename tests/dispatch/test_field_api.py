@@ -268,3 +268,24 @@ def test_managers_start_and_read_runs_through_the_api(city, api, eager_celery,
     login_api(api, city.trainer.user)
     assert api.get("/api/v1/dispatch/runs/").status_code == 403
     assert api.get(f"/api/v1/dispatch/runs/{run_id}/").status_code == 403
+
+
+def test_an_exception_on_a_claimed_grab_task_returns_it_to_the_pool(city, api):
+    """It must neither vanish from every pool nor start a command re-plan that assigns and
+    empties the whole pool."""
+    from django.utils import timezone
+
+    from dispatch.models import DispatchRun
+
+    today = timezone.localdate()
+    offered = [make_task(shop, today, status=TaskStatus.OFFERED, mode="grab")
+               for shop in city.shops[:3]]
+    field.task_claim(user=city.trainer.user, task_id=offered[0].pk)
+    login_api(api, city.trainer.user)
+    response = api.post(f"/api/v1/specialist/tasks/{offered[0].pk}/exception/",
+                        {"kind": "shop_closed", "note": "关门"}, format="json")
+    assert response.status_code == 200, response.content
+    pool = {t.pk: (t.status, t.specialist_id) for t in ServiceTask.objects.filter(
+        pk__in=[t.pk for t in offered])}
+    assert pool == {t.pk: (TaskStatus.OFFERED, None) for t in offered}
+    assert not DispatchRun.objects.exists()

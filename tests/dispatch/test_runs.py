@@ -254,3 +254,15 @@ def test_a_run_for_today_plans_nothing_before_the_moment_of_planning(city, commi
     planned = ServiceTask.objects.filter(service_date=today, planned_start__isnull=False)
     assert planned.exists()
     assert all(t.planned_start >= eleven for t in planned)
+
+
+def test_a_replan_leaves_the_grab_pool_alone_unless_work_is_mandatory(city, commit):
+    pool = make_task(city.shops[0], city.day, status=TaskStatus.OFFERED, mode="grab")
+    due = make_task(city.shops[1], city.day, status=TaskStatus.OFFERED, mode="grab",
+                    mandatory=True)
+    with commit():
+        runs.run_start(actor=None, day=city.day, seconds=1, trigger=RunTrigger.REPLAN)
+    pool.refresh_from_db()
+    due.refresh_from_db()
+    assert (pool.status, pool.specialist_id) == (TaskStatus.OFFERED, None)
+    assert due.status == TaskStatus.ASSIGNED and due.specialist_id is not None
