@@ -147,8 +147,18 @@ def _fail(message, code: str, fields: dict | None = None):
     raise DomainError(message, code=code, fields=fields)
 
 
+# Steps that, for a demand served by a dispatched task, happen only through the task (check-in
+# with a position, completion with photos and checklist), never by a bare API call.
+TASK_STEPS = ("start", "complete", "wait_customer", "resume")
+
+
 def _check_conditions(action: str, demand: Demand, user, role: str, params: dict) -> None:
     """The rules beyond role and state, per action."""
+    if (role == SPECIALIST and action in TASK_STEPS and not params.get("via_task")
+            and Demand.objects.filter(pk=demand.pk, service_task__isnull=False)
+            .exclude(service_task__status="cancelled").exists()):
+        raise Conflict(_("This demand is served through its task: check in, complete or "
+                         "report on the task."), code="use_the_task")
     if action == "accept":
         if demand.kind == DemandKind.COMPLAINT and not (params.get("handler") or demand.handler_id):
             _fail(_("A complaint needs a designated handler before it is accepted."),

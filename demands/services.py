@@ -200,13 +200,17 @@ def demand_schedule(*, demand, actor, specialist, planned_start: dt.datetime | N
                              specialist=specialist, planned_start=planned_start, now=now)
 
 
-def demand_start(*, demand, actor, now=None) -> Demand:
-    return demand_transition(demand=demand, actor=actor, action="start", now=now)
+def demand_start(*, demand, actor, now=None, via_task: bool = False) -> Demand:
+    """``via_task``: the step comes from the demand's service task (check-in), the only way
+    a specialist moves a demand that has one."""
+    return demand_transition(demand=demand, actor=actor, action="start", now=now,
+                             via_task=via_task)
 
 
-def demand_complete(*, demand, actor, reason: str = "", now=None) -> Demand:
+def demand_complete(*, demand, actor, reason: str = "", now=None,
+                    via_task: bool = False) -> Demand:
     return demand_transition(demand=demand, actor=actor, action="complete", reason=reason,
-                             now=now)
+                             now=now, via_task=via_task)
 
 
 def demand_wait_customer(*, demand, actor, reason: str, now=None) -> Demand:

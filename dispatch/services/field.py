@@ -122,7 +122,8 @@ def task_start(*, user, task_id: int, latitude: float, longitude: float,
         if task.demand_id:
             from demands import services as demand_services
 
-            demand_services.demand_start(demand=task.demand, actor=user, now=now)
+            demand_services.demand_start(demand=task.demand, actor=user, now=now,
+                                         via_task=True)
     return task
 
 
@@ -181,7 +182,7 @@ def task_complete(*, user, task_id: int, notes: str, checklist_confirmed: list[s
                     demand_services.demand_confirm_checklist(demand=task.demand, actor=user,
                                                              point=point, now=now)
             demand_services.demand_complete(demand=task.demand, actor=user,
-                                            reason=notes[:200], now=now)
+                                            reason=notes[:200], now=now, via_task=True)
     return task
 
 

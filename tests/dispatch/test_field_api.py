@@ -94,6 +94,11 @@ def test_accept_start_complete_with_photo_lands_on_the_demand_timeline(city, api
     login_api(api, city.trainer.user)
     assert api.post(f"/api/v1/specialist/tasks/{task.pk}/accept/").status_code == 200
     assert api.post(f"/api/v1/specialist/tasks/{task.pk}/accept/").status_code == 200  # no-op
+    # The demand moves only through its task: no bare start or complete on the demand.
+    for step in ("start", "complete"):
+        bare = api.post(f"/api/v1/demands/{demand.pk}/actions/", {"action": step},
+                        format="json")
+        assert bare.status_code == 409 and bare.json()["error"]["code"] == "use_the_task"
     far = api.post(f"/api/v1/specialist/tasks/{task.pk}/start/",
                    {"latitude": shop.latitude + 0.02, "longitude": shop.longitude},
                    format="json")
