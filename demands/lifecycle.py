@@ -152,13 +152,16 @@ def _fail(message, code: str, fields: dict | None = None):
 TASK_STEPS = ("start", "complete", "wait_customer", "resume")
 
 
-def _check_conditions(action: str, demand: Demand, user, role: str, params: dict) -> None:
-    """The rules beyond role and state, per action."""
+def _check_served_by_task(action: str, demand: Demand, role: str, params: dict) -> None:
     if (role == SPECIALIST and action in TASK_STEPS and not params.get("via_task")
             and Demand.objects.filter(pk=demand.pk, service_task__isnull=False)
             .exclude(service_task__status="cancelled").exists()):
         raise Conflict(_("This demand is served through its task: check in, complete or "
                          "report on the task."), code="use_the_task")
+
+
+def _check_conditions(action: str, demand: Demand, user, role: str, params: dict) -> None:
+    """The rules beyond role and state, per action."""
     if action == "accept":
         if demand.kind == DemandKind.COMPLAINT and not (params.get("handler") or demand.handler_id):
             _fail(_("A complaint needs a designated handler before it is accepted."),
@@ -347,6 +350,7 @@ def demand_transition(*, demand: Demand | int, actor, action: str, reason: str =
         if role not in transition.roles:
             raise PermissionDenied(_("You may not do this to a demand."),
                                    code="role_not_allowed")
+        _check_served_by_task(action, locked, role, params)
         seen = policies.status_seen_by(role, locked.status)
         if expected_status and seen != expected_status:
             raise Conflict(_("This demand changed meanwhile; reload and try again."),
