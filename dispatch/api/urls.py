@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import manager, views
 
 app_name = "dispatch-api"
 
@@ -17,4 +17,11 @@ urlpatterns = [
     path("specialist/pool/<int:pk>/claim/", views.ClaimView.as_view(), name="pool-claim"),
     path("dispatch/runs/", views.RunListCreateView.as_view(), name="run-list"),
     path("dispatch/runs/<int:pk>/", views.RunDetailView.as_view(), name="run-detail"),
+    path("dispatch/day/", manager.DayPlanView.as_view(), name="day-plan"),
+    path("dispatch/tasks/<int:pk>/cancel/", manager.TaskCancelView.as_view(),
+         name="task-cancel"),
+    path("dispatch/tasks/<int:pk>/reassign/", manager.TaskReassignView.as_view(),
+         name="task-reassign"),
+    path("dispatch/urgent/", manager.UrgentTaskView.as_view(), name="urgent"),
+    path("dispatch/absences/", manager.AbsenceView.as_view(), name="absences"),
 ]

@@ -326,8 +326,10 @@ def task_claim(*, user, task_id: int) -> ServiceTask:
 
 
 def task_reassign(*, actor, task_id: int, specialist_id: int | None,
-                  allow_cross_district: bool = False) -> ServiceTask:
-    """A manager moves a task by hand, checked against the same constraints as a run."""
+                  allow_cross_district: bool = False, reason: str = "") -> ServiceTask:
+    """A manager moves a task by hand, checked against the same constraints as a run; the
+    manager's ``reason`` is kept on the task's history."""
+    why = (reason or "").strip()[:200]
     if not can(actor, Capability.MANAGE_DISTRICT_WORK):
         raise PermissionDenied(_("Only managers move tasks."))
     with transaction.atomic():
@@ -364,7 +366,8 @@ def task_reassign(*, actor, task_id: int, specialist_id: int | None,
                                   % {"why": "; ".join(violations[:3])}, code="does_not_fit")
             _place(task, specialist, placed, TaskStatus.ASSIGNED, DispatchMode.COMMAND)
             task.refresh_from_db()
-        _event(task, "reassigned", actor, previous=previous, specialist=specialist_id)
+        _event(task, "reassigned", actor, previous=previous, specialist=specialist_id,
+               reason=why)
         demand_follow_task(task=task)
     _notify_move(task, previous)
     return task

@@ -151,6 +151,11 @@ def _api_cases(city, api):
         "evaluation-api:reviews": lambda: api.post("/api/v1/reviews/", {
             "demand": city.demand_b.pk, "audit_passed": False, "quality": 1},
             format="json"),
+        "dispatch-api:urgent": lambda: api.post("/api/v1/dispatch/urgent/", {
+            "retailer": city.retailer_b.pk, "title": "紧急", "service_minutes": 20},
+            format="json"),
+        "dispatch-api:absences": lambda: api.post("/api/v1/dispatch/absences/", {
+            "specialist": city.specialist_b.pk, "reason": "病假"}, format="json"),
     }
 
 
