@@ -1,9 +1,7 @@
 """The manager's PC dashboard: KPIs with trends, demand flow, SLA at risk, specialists'
 radars and ranking, district comparison; every table exports to Excel."""
 
-import io
 
-import pandas as pd
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -12,6 +10,7 @@ from zhifu.accounts.choices import Role
 from zhifu.accounts.policies import role_required
 from zhifu.accounts.views.manager import export_response
 from zhifu.core.months import parse_month_range
+from zhifu.core.spreadsheets import spreadsheet_bytes
 
 from .. import dashboard, selectors
 
@@ -32,9 +31,11 @@ PERCENT = {"first_time_resolution", "audit_pass_rate", "self_submitted_rate",
 
 
 def _xlsx(rows: list[dict], stem: str):
-    buffer = io.BytesIO()
-    pd.DataFrame(rows).to_excel(buffer, index=False, engine="openpyxl")
-    return export_response(buffer.getvalue(), stem=stem, fmt="xlsx")
+    headers = list(rows[0]) if rows else []
+    content = spreadsheet_bytes(headers=[str(h) for h in headers],
+                                rows=[[row.get(h) for h in headers] for row in rows],
+                                fmt="xlsx")
+    return export_response(content, stem=stem, fmt="xlsx")
 
 
 @role_required(Role.MANAGER, Role.ADMIN)

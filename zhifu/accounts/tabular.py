@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from zhifu.core.errors import DomainError
+from zhifu.core.spreadsheets import spreadsheet_bytes
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 200_000
@@ -243,16 +244,12 @@ def _read_csv(content: bytes) -> pd.DataFrame:
 
 def write_table(*, rows: list[dict], columns: list[Column], fmt: str, language: str) -> bytes:
     """Write rows as CSV (UTF-8 with BOM, so Excel shows Chinese) or Excel."""
-    titles = {col.field: (col.zh if language.startswith("zh") else col.en) for col in columns}
-    frame = pd.DataFrame(rows, columns=[col.field for col in columns]).rename(columns=titles)
-    buffer = io.BytesIO()
-    if fmt == "xlsx":
-        frame.to_excel(buffer, index=False, engine="openpyxl")
-    elif fmt == "csv":
-        buffer.write(frame.to_csv(index=False).encode("utf-8-sig"))
-    else:
+    if fmt not in ("csv", "xlsx"):
         raise DomainError(_("Export format must be csv or xlsx."), code="export_format")
-    return buffer.getvalue()
+    headers = [col.zh if language.startswith("zh") else col.en for col in columns]
+    return spreadsheet_bytes(
+        headers=headers, rows=[[row.get(col.field) for col in columns] for row in rows],
+        fmt=fmt)
 
 
 # --- staged uploads: a preview keeps the file so "commit" needs no second upload -----------
