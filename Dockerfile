@@ -23,5 +23,5 @@ RUN DJANGO_SECRET_KEY="build-only-$(python -c 'import secrets; print(secrets.tok
 
 USER zhifu
 EXPOSE 8000
-CMD ["gunicorn", "zhifu.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--timeout", "60"]
+# Bind, workers, timeout and the masked access log: zhifu/gunicorn_conf.py.
+CMD ["gunicorn", "-c", "python:zhifu.gunicorn_conf", "zhifu.wsgi:application"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from zhifu.access.capabilities import Capability, require
 from zhifu.accounts.choices import RetailerStatus
 from zhifu.core.errors import Conflict, DomainError, NotFound
+from zhifu.core.masking import mask_text
 
 from . import clock, policies
 from .choices import OPEN_STATUSES, DemandKind, DemandSource, Tier
@@ -169,7 +170,10 @@ def demand_submit_need(*, retailer, actor, text: str, kind: str = DemandKind.PER
     item = None
     if kind != DemandKind.PERSONALISED:
         item = CatalogueItem.objects.filter(code=REQUEST_ITEM_CODE).first()
-    first_line = text.splitlines()[0]
+    # The title is shown everywhere (lists, the board, notifications): numbers typed into the
+    # need are masked in it for good; the full text stays in the description, masked per
+    # reader.
+    first_line = mask_text(text.splitlines()[0])
     with transaction.atomic():
         demand = _create(
             retailer=retailer, actor=actor, role=role, now=now, client_token=client_token,

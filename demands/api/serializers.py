@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from zhifu.accounts.api.serializers import RetailerBriefSerializer
+from zhifu.accounts.api.serializers import PrivateTextField, RetailerBriefSerializer
 
 from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions
 from ..models import CatalogueItem, Demand, DemandEvent
@@ -24,6 +24,7 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     label = serializers.SerializerMethodField()
     actor = serializers.SerializerMethodField()
+    reason = PrivateTextField()
 
     class Meta:
         model = DemandEvent
@@ -46,6 +47,9 @@ class DemandSerializer(serializers.ModelSerializer):
     checklist = serializers.SerializerMethodField()
     approval = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    title = PrivateTextField()
+    description = PrivateTextField()
+    answer = PrivateTextField()
 
     class Meta:
         model = Demand

@@ -104,7 +104,7 @@ class DayPlanView(APIView):
         minutes = [r["minutes"] for r in routes]
         spread = ({"minimum": min(minutes), "median": statistics.median(minutes),
                    "maximum": max(minutes)} if minutes else None)
-        return Response(DayPlanSerializer({
+        return Response(DayPlanSerializer(context={"request": request}, instance={
             "date": day, "districts": [d.code for d in districts], "routes": routes,
             "unserved": summary["unserved"], "spread": spread}).data)
 
@@ -144,7 +144,7 @@ class TaskCancelView(APIView):
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         task = changes.task_cancel(actor=request.user, task_id=pk, **body.validated_data)
-        return Response(TaskSerializer(task).data)
+        return Response(TaskSerializer(task, context={"request": request}).data)
 
 
 class TaskReassignView(APIView):
@@ -161,7 +161,7 @@ class TaskReassignView(APIView):
         task = field.task_reassign(actor=request.user, task_id=pk,
                                    specialist_id=data["specialist"], reason=data["reason"],
                                    allow_cross_district=data["allow_cross_district"])
-        return Response(TaskSerializer(task).data)
+        return Response(TaskSerializer(task, context={"request": request}).data)
 
 
 class UrgentTaskView(APIView):
@@ -181,7 +181,8 @@ class UrgentTaskView(APIView):
         task = changes.task_add_urgent(actor=request.user, retailer=retailer,
                                        title=data["title"],
                                        service_minutes=data["service_minutes"])
-        return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+        return Response(TaskSerializer(task, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class AbsenceView(APIView):

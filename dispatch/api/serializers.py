@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from zhifu.accounts.api.serializers import RetailerBriefSerializer
+from zhifu.accounts.api.serializers import PrivateTextField, RetailerBriefSerializer
 from zhifu.core.api.fields import ClockTimeField, NumberField
 
 from ..choices import DispatchMode, ExceptionKind
@@ -11,6 +11,7 @@ from ..models import DispatchRun, ServiceTask
 
 class TaskSerializer(serializers.ModelSerializer):
     retailer = RetailerBriefSerializer(read_only=True)
+    title = PrivateTextField()
     district = serializers.CharField(source="district.code", read_only=True)
     demand_id = serializers.IntegerField(read_only=True, allow_null=True)
     window_start = ClockTimeField(read_only=True)
@@ -27,6 +28,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskDetailSerializer(TaskSerializer):
+    service_notes = PrivateTextField()
     profile = serializers.SerializerMethodField()
     strategy = serializers.SerializerMethodField()
     explanation = serializers.JSONField(read_only=True)

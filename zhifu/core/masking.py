@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 
-# Mainland mobile numbers, optionally with +86; landlines with an area code.
-PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# Mainland mobile numbers, optionally with +86, written whole or in 3-4-4 groups separated
+# by a space or a hyphen (138 1234 5678, 138-1234-5678, +86 138 1234 5678).
+PHONE_RE = re.compile(
+    r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9A-Za-z])")
+# Landlines with an area code: 0754-88881234, (0754) 8888 1234, 020-12345678.
+LANDLINE_RE = re.compile(
+    r"(?<![0-9A-Za-z])(\(?0\d{2,3}\)?[- ]?)(\d{3,4})[- ]?(\d{4})(?![0-9A-Za-z])")
 # Resident ID numbers: 17 digits and a digit or X.
 ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
 
@@ -31,6 +36,15 @@ def mask_id_number(value: str | None) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Mask every phone and ID number found inside free text (log lines, notes)."""
+    """Mask every phone and ID number found inside free text (log lines, notes, a need
+    typed by a retailer). Order numbers, dates, amounts and licence numbers (12 digits and
+    more without a phone's shape) are left alone."""
+    if not text:
+        return text
     text = ID_RE.sub(lambda m: mask_id_number(m.group(0)), text)
-    return PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    text = PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    return LANDLINE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+
+
+def has_personal_number(text: str | None) -> bool:
+    return bool(text) and mask_text(text) != text

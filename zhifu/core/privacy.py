@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextvars
 
-from .masking import mask_phone
+from .masking import has_personal_number, mask_phone, mask_text
 
 _pending: contextvars.ContextVar[list | None] = contextvars.ContextVar("pii_pending",
                                                                       default=None)
@@ -29,6 +29,20 @@ def record_unmasked(*, user, value: str, where: str = "") -> None:
         row.save()
     else:
         pending.append(row)
+
+
+def reveal_text(text: str | None, *, user, where: str = "") -> str:
+    """Free text as ``user`` may read it: phone and ID numbers inside it masked, unless the
+    user holds ``accounts.view_unmasked_personal_data`` (then the view is recorded)."""
+    if not text:
+        return text or ""
+    if not has_personal_number(text):
+        return text
+    if user is not None and getattr(user, "is_authenticated", False) and user.is_active \
+            and user.has_perm("accounts.view_unmasked_personal_data"):
+        record_unmasked(user=user, value=text, where=where)
+        return text
+    return mask_text(text)
 
 
 class PersonalDataAuditMiddleware:

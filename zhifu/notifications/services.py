@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifu.access import CHANGE, access, restrict
+from zhifu.core.masking import mask_text
 
 from .models import Notification
 from .senders import registered_senders
@@ -29,8 +30,11 @@ def notify(*, recipients: Iterable, kind: str, title: str, body: str = "", link:
         if user is None or user.pk in seen:
             continue
         seen.add(user.pk)
-        rows.append(Notification(recipient=user, kind=kind[:40], title=str(title)[:TITLE_MAX],
-                                 body=str(body)[:BODY_MAX], link=link[:LINK_MAX],
+        # A notification goes to many people and on to SMS: numbers typed into the text
+        # it quotes (a need, a reason) are masked when it is written, for every reader.
+        rows.append(Notification(recipient=user, kind=kind[:40],
+                                 title=mask_text(str(title))[:TITLE_MAX],
+                                 body=mask_text(str(body))[:BODY_MAX], link=link[:LINK_MAX],
                                  created_at=now))
     if not rows:
         return []

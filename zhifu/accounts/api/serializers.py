@@ -12,7 +12,7 @@ from rest_framework_simplejwt.settings import api_settings
 
 from zhifu.core.api.fields import ClockTimeField
 from zhifu.core.masking import mask_phone
-from zhifu.core.privacy import record_unmasked
+from zhifu.core.privacy import record_unmasked, reveal_text
 
 from .. import lockout, services
 from ..authentication import PasswordChanged, token_matches_password
@@ -97,6 +97,19 @@ class MaskedPhoneField(serializers.CharField):
             record_unmasked(user=request.user, value=value)
             return value
         return mask_phone(value)
+
+
+class PrivateTextField(serializers.CharField):
+    """Free text (a need, a reason, a service log) with the phone and ID numbers typed into
+    it masked unless the requesting user may see them whole."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        return reveal_text(str(value), user=getattr(request, "user", None))
 
 
 class RetailerBriefSerializer(serializers.Serializer):

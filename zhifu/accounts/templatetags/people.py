@@ -1,7 +1,7 @@
 from django import template
 
 from zhifu.core.masking import mask_phone
-from zhifu.core.privacy import record_unmasked
+from zhifu.core.privacy import record_unmasked, reveal_text
 
 from ..policies import can_view_unmasked
 
@@ -16,3 +16,10 @@ def masked_phone(value, user):
         record_unmasked(user=user, value=value)
         return value
     return mask_phone(value)
+
+
+@register.filter
+def private_text(value, user):
+    """``{{ demand.description|private_text:user }}``: phone and ID numbers typed into free
+    text are masked unless the user may see them whole (then the view is recorded)."""
+    return reveal_text(value, user=user)

@@ -4,6 +4,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhifu.accounts.api.serializers import PrivateTextField
 from zhifu.core.params import parse_flag
 
 from .. import selectors, services
@@ -12,6 +13,8 @@ from ..models import Notification
 
 class NotificationSerializer(serializers.ModelSerializer):
     read = serializers.SerializerMethodField()
+    title = PrivateTextField()
+    body = PrivateTextField()
 
     class Meta:
         model = Notification
