@@ -129,6 +129,13 @@ def sla_seen_q(state: str, *, now: dt.datetime | None = None) -> Q:
     return ~running & Q(sla_state=state)
 
 
+def with_sla_seen(demands) -> list[Demand]:
+    """The demands, each knowing its SLA state as of now (one calendar read for all)."""
+    from .sla import attach_sla_seen
+
+    return attach_sla_seen(demands)
+
+
 def sla_at_risk(*, user, now: dt.datetime | None = None) -> QuerySet[Demand]:
     return demand_list(user=user).filter(
         sla_seen_q(SlaState.AT_RISK, now=now) | sla_seen_q(SlaState.BREACHED, now=now)

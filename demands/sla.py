@@ -74,9 +74,9 @@ def attach_sla_seen(demands, *, now: dt.datetime | None = None, calendar=None) -
 
 def _recipients(demand, level: int):
     if level == EscalationLevel.SPECIALIST:
-        if demand.assignee_id:
-            return [demand.assignee.user]
-        return list(managers_of(demand, ManagerLevel.DISTRICT_LEAD))
+        # The specialist doing it, and the district leads whose inbox watches the district.
+        leads = list(managers_of(demand, ManagerLevel.DISTRICT_LEAD))
+        return [demand.assignee.user, *leads] if demand.assignee_id else leads
     if level == EscalationLevel.DISTRICT_LEAD:
         return list(managers_of(demand, ManagerLevel.DISTRICT_LEAD))
     return list(managers_of(demand, ManagerLevel.CITY_DEPARTMENT))
