@@ -57,6 +57,7 @@ def test_plan_notices_open_the_specialists_day(org):
     client = login(org.specialist_north.user)
     html = client.get(f"/s/plan/?date={day.isoformat()}").content.decode()
     assert "陈列检查" in html and "已分派" in html
+    assert 'href="/s/plan/"' in client.get("/s/").content.decode()  # in the specialist's menu
     assert "陈列检查" not in login(factories.specialist(org.north).user).get(
         f"/s/plan/?date={day.isoformat()}").content.decode()
 
