@@ -205,3 +205,16 @@ def test_the_badge_costs_one_count_whatever_the_inbox_holds(org):
     with CaptureQueriesContext(connection) as ctx:
         Client().get("/login/")
     assert not any("notifications_notification" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_the_api_filters_like_the_inbox(org, api):
+    from tests.conftest import login_api
+
+    notify(recipients=[org.specialist_north.user], kind="demand.escalation.1", title="预警")
+    notify(recipients=[org.specialist_north.user], kind="dispatch_changed", title="计划有变",
+           link="/s/plan/")
+    login_api(api, org.specialist_north.user)
+    rows = api.get("/api/v1/notifications/?kind=dispatch").json()["results"]
+    assert [r["title"] for r in rows] == ["计划有变"] and rows[0]["link"] == "/s/plan/"
+    assert api.get("/api/v1/notifications/?kind=sla&unread=1").json()["count"] == 1
+    assert api.get("/api/v1/notifications/").json()["count"] == 2
