@@ -237,6 +237,24 @@ class Demand(models.Model):
 
         return self.status in OPEN_STATUSES
 
+    @property
+    def sla_seen(self) -> str:
+        """The SLA state as of now (``demands.sla.sla_state_seen``), not the sweep's record.
+        Lists compute it for all rows at once with ``demands.sla.attach_sla_seen``."""
+        if "_sla_seen" not in self.__dict__:
+            from .sla import sla_state_seen
+
+            self._sla_seen = sla_state_seen(self)
+        return self._sla_seen
+
+    def remember_sla_seen(self, state: str) -> None:
+        self._sla_seen = state
+
+    def get_sla_seen_display(self) -> str:
+        from .choices import SlaState
+
+        return str(SlaState(self.sla_seen).label)
+
 
 class DemandEvent(models.Model):
     """One step in a demand's life: the retailer's timeline and the managers' audit trail."""

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from zhifu.access import VIEW, restrict
 
-from .choices import OPEN_STATUSES, DemandKind, DemandSource, Tier
+from .choices import OPEN_STATUSES, SLA_RUNNING, DemandKind, DemandSource, SlaState, Tier
 from .eligibility import ineligibility_reasons
 from .models import CatalogueItem, Demand, DemandEvent
 
@@ -109,9 +109,36 @@ def demand_shares(*, user, since: dt.datetime | None = None) -> dict:
     }
 
 
-def sla_at_risk(*, user) -> QuerySet[Demand]:
+def sla_seen_q(state: str, *, now: dt.datetime | None = None) -> Q:
+    """Demands whose SLA state as of ``now`` is ``state``, in SQL, without waiting for the
+    sweep: a passed deadline is a breach, and a clock past its next threshold time
+    (``sla_check_at``, computed on the working calendar) is at risk at least. Rows then show
+    the exact state through ``demands.sla.attach_sla_seen``."""
+    now = now or timezone.now()
+    running = Q(status__in=SLA_RUNNING, paused_at__isnull=True)
+    breached = running & (Q(sla_state=SlaState.BREACHED) | Q(resolution_due_at__lte=now)
+                          | Q(responded_at__isnull=True, response_due_at__lte=now))
+    at_risk = running & ~breached & (Q(sla_state=SlaState.AT_RISK) | Q(escalation_level__gte=1)
+                                     | Q(sla_check_at__lte=now))
+    if state == SlaState.BREACHED:
+        return breached
+    if state == SlaState.AT_RISK:
+        return at_risk
+    if state == SlaState.ON_TRACK:
+        return running & ~breached & ~at_risk
+    return ~running & Q(sla_state=state)
+
+
+def with_sla_seen(demands) -> list[Demand]:
+    """The demands, each knowing its SLA state as of now (one calendar read for all)."""
+    from .sla import attach_sla_seen
+
+    return attach_sla_seen(demands)
+
+
+def sla_at_risk(*, user, now: dt.datetime | None = None) -> QuerySet[Demand]:
     return demand_list(user=user).filter(
-        status__in=OPEN_STATUSES, sla_state__in=("at_risk", "breached")
+        sla_seen_q(SlaState.AT_RISK, now=now) | sla_seen_q(SlaState.BREACHED, now=now)
     ).order_by("resolution_due_at")
 
 

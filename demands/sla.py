@@ -36,11 +36,47 @@ def used_fraction(demand, calendar, now: dt.datetime) -> float:
     return max(fractions)
 
 
+def band(fraction: float) -> str:
+    """The SLA state for a share of the promised time used (one rule for sweep and readers)."""
+    if fraction >= BREACHED:
+        return SlaState.BREACHED
+    if fraction >= AT_RISK:
+        return SlaState.AT_RISK
+    return SlaState.ON_TRACK
+
+
+def sla_state_seen(demand, *, now: dt.datetime | None = None, calendar=None) -> str:
+    """The SLA state as of ``now``, computed from the demand's clocks on the working calendar.
+
+    What every page, API response and export shows. The stored ``sla_state`` is the sweep's
+    record (escalations, the index, filters) and lags behind until the sweep runs, so a
+    demand whose deadline has just passed would otherwise still read "on track". Stopped
+    clocks (paused, met, missed) keep the state their last step wrote.
+    """
+    if demand.status not in SWEPT or demand.paused_at is not None:
+        return demand.sla_state
+    now = now or timezone.now()
+    return band(used_fraction(demand, calendar or clock.work_calendar(), now))
+
+
+def attach_sla_seen(demands, *, now: dt.datetime | None = None, calendar=None) -> list:
+    """Compute ``sla_state_seen`` for many demands with one calendar (two queries in all);
+    each demand then answers ``demand.sla_seen`` without a query."""
+    demands = list(demands)
+    running = [d for d in demands if d.status in SWEPT and d.paused_at is None]
+    if running and calendar is None:
+        calendar = clock.work_calendar()
+    now = now or timezone.now()
+    for demand in demands:
+        demand.remember_sla_seen(sla_state_seen(demand, now=now, calendar=calendar))
+    return demands
+
+
 def _recipients(demand, level: int):
     if level == EscalationLevel.SPECIALIST:
-        if demand.assignee_id:
-            return [demand.assignee.user]
-        return list(managers_of(demand, ManagerLevel.DISTRICT_LEAD))
+        # The specialist doing it, and the district leads whose inbox watches the district.
+        leads = list(managers_of(demand, ManagerLevel.DISTRICT_LEAD))
+        return [demand.assignee.user, *leads] if demand.assignee_id else leads
     if level == EscalationLevel.DISTRICT_LEAD:
         return list(managers_of(demand, ManagerLevel.DISTRICT_LEAD))
     return list(managers_of(demand, ManagerLevel.CITY_DEPARTMENT))
@@ -55,12 +91,7 @@ def demand_sla_check(*, demand_id: int, now: dt.datetime, calendar) -> dict:
         if demand is None or demand.status not in SWEPT or demand.paused_at is not None:
             return changes
         fraction = used_fraction(demand, calendar, now)
-        if fraction >= BREACHED:
-            state = SlaState.BREACHED
-        elif fraction >= AT_RISK:
-            state = SlaState.AT_RISK
-        else:
-            state = SlaState.ON_TRACK
+        state = band(fraction)
         level = (EscalationLevel.CITY_DEPARTMENT if fraction >= CITY_LEVEL
                  else EscalationLevel.DISTRICT_LEAD if fraction >= BREACHED
                  else EscalationLevel.SPECIALIST if fraction >= AT_RISK else 0)

@@ -1,10 +1,11 @@
-"""Pages of the demands app (phone pages under /m/, dashboard pages under /dashboard/)."""
+"""Pages of the demands app (phone pages under /m/, the specialist's under /s/, dashboard
+pages under /dashboard/)."""
 
 import re
 
 from django.urls import path, register_converter
 
-from .views import manager, retailer
+from .views import manager, retailer, specialist
 
 app_name = "demands"
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("m/demands/<int:pk>/", retailer.demand_detail, name="demand-detail"),
     path("m/demands/<int:pk>/<retailer_action:action>/", retailer.demand_act,
          name="demand-act"),
+    path("s/demands/<int:pk>/", specialist.demand_detail, name="specialist-demand"),
     path("dashboard/demands/", manager.demand_list, name="manager-demands"),
     path("dashboard/demands/triage/", manager.triage, name="manager-triage"),
     path("dashboard/demands/<int:pk>/", manager.demand_detail, name="manager-demand"),

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import manager
+from .views import manager, specialist
 
 app_name = "dispatch"
 
 urlpatterns = [
+    path("s/plan/", specialist.day_plan, name="specialist-plan"),
     path("dashboard/dispatch/", manager.board, name="board"),
     path("dashboard/dispatch/runs/", manager.run_rows, name="run-rows"),
     path("dashboard/dispatch/runs/new/", manager.run_create, name="run-create"),

@@ -3,9 +3,11 @@ from rest_framework import serializers
 
 from zhifu.accounts.api.serializers import PrivateTextField, RetailerBriefSerializer
 
+from .. import clock
 from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions
 from ..models import CatalogueItem, Demand, DemandEvent
 from ..policies import SPECIALIST, actor_role, status_seen_by
+from ..sla import sla_state_seen
 
 
 class CatalogueItemSerializer(serializers.ModelSerializer):
@@ -50,6 +52,9 @@ class DemandSerializer(serializers.ModelSerializer):
     title = PrivateTextField()
     description = PrivateTextField()
     answer = PrivateTextField()
+    sla_state = serializers.SerializerMethodField(
+        help_text=_("The SLA state as of the response, computed from the deadlines on the "
+                    "working calendar."))
 
     class Meta:
         model = Demand
@@ -59,6 +64,12 @@ class DemandSerializer(serializers.ModelSerializer):
                   "response_due_at", "resolution_due_at", "responded_at", "completed_at",
                   "sla_state", "escalation_level", "checklist", "approval", "answer",
                   "reply_due_on", "adopted", "allowed_actions"]
+
+    def get_sla_state(self, obj) -> str:
+        # One calendar per response, shared by every row (the context is the root's).
+        if "sla_calendar" not in self.context:
+            self.context["sla_calendar"] = clock.work_calendar()
+        return sla_state_seen(obj, calendar=self.context["sla_calendar"])
 
     def get_assignee(self, obj) -> str:
         return obj.assignee.user.display_name if obj.assignee_id else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from ..choices import DemandKind, DemandStatus, SlaState
 from ..forms import CatalogueItemForm, ManagerActionForm, TriageForm
 from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions, demand_transition
 from ..policies import actor_role
+from ..sla import attach_sla_seen
 from .common import form_error, go, refuse
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
@@ -37,9 +39,12 @@ def demand_list(request):
                           ("kind", DemandKind)):
         value = request.GET.get(name, "")
         if value in choices.values:
-            qs = qs.filter(**{name: value})
+            # The SLA filter asks for the state as of now, not the last sweep's record.
+            qs = qs.filter(selectors.sla_seen_q(value) if name == "sla_state"
+                           else Q(**{name: value}))
             filters[name] = value
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = attach_sla_seen(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "demands/manager_list.html", {

@@ -20,6 +20,7 @@ from ..choices import FINAL_STATUSES, OPEN_STATUSES
 from ..forms import NeedForm, OrderForm, ReasonForm, new_token
 from ..lifecycle import ACTION_LABELS, allowed_actions
 from ..models import CatalogueItem
+from ..sla import attach_sla_seen
 from .common import form_error, go, is_htmx, refuse
 
 PAGE_SIZE = 20
@@ -95,6 +96,7 @@ def my_demands(request):
     else:
         show = "all"
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = attach_sla_seen(page.object_list)
     return render(request, "demands/m_my_demands.html", {
         "page": page, "show": show, "query": f"show={show}"})
 

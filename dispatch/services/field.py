@@ -374,11 +374,16 @@ def task_reassign(*, actor, task_id: int, specialist_id: int | None,
 
 
 def _notify_move(task: ServiceTask, previous: int | None) -> None:
-    from zhifu.notifications.services import notify
+    from django.utils.translation import gettext_noop
+
+    from zhifu.notifications.services import message, notify
+
+    from .runs import plan_link
 
     users = list(Specialist.objects.filter(pk__in=[p for p in (previous, task.specialist_id)
                                                    if p]).select_related("user"))
     if users:
         notify(recipients=[s.user for s in users], kind="dispatch_changed",
-               title=_("A task on %(day)s was moved") % {"day": task.service_date},
-               body=task.title)
+               title=message(gettext_noop("A task on %(day)s was moved"),
+                             day=task.service_date.isoformat()),
+               body=task.title, link=plan_link(task.service_date))

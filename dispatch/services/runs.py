@@ -17,11 +17,14 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from zhifu.access import restrict
+from zhifu.access import district_staff, restrict
 from zhifu.access.capabilities import Capability, can
+from zhifu.accounts.choices import ManagerLevel
 from zhifu.accounts.models import District, Specialist
 from zhifu.core.errors import Conflict, DomainError, PermissionDenied
 from zhifu.core.queue import enqueue, enqueue_on_commit
@@ -280,6 +283,7 @@ def run_merge_if_complete(*, run_id: int) -> None:
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "result", "progress", "finished_at"])
     _notify_changes(run)
+    _notify_unserved(run)
 
 
 def _apply(run: DispatchRun, solves: list[DistrictSolve]) -> dict:
@@ -373,23 +377,49 @@ def _apply(run: DispatchRun, solves: list[DistrictSolve]) -> dict:
     return summary
 
 
+def plan_link(day: dt.date) -> str:
+    """A specialist's page of its plan for ``day`` (a page, not the API)."""
+    return f"{reverse('dispatch:specialist-plan')}?date={day.isoformat()}"
+
+
 def _notify_changes(run: DispatchRun) -> None:
     """Tell each specialist whose day changed (only on re-plans and manual runs)."""
     changed = run.result.get("changed", {})
     if not changed:
         return
-    try:
-        from zhifu.notifications.services import notify
-    except ImportError:  # pragma: no cover - notifications app not installed
-        return
+    from zhifu.notifications.services import message, notify
+
     specialists = Specialist.objects.filter(pk__in=[int(k) for k in changed]).select_related(
         "user")
     for specialist in specialists:
         count = len(changed[str(specialist.pk)])
         notify(recipients=[specialist.user], kind="dispatch_changed",
-               title=_("Your plan for %(day)s changed") % {"day": run.service_date},
-               body=_("%(n)s of your tasks were added, moved or removed.") % {"n": count},
-               link="")
+               title=message(gettext_noop("Your plan for %(day)s changed"),
+                             day=run.service_date.isoformat()),
+               body=message(gettext_noop("%(n)s of your tasks were added, moved or removed."),
+                            n=count),
+               link=plan_link(run.service_date))
+
+
+def _notify_unserved(run: DispatchRun) -> None:
+    """Tell the district leads about each task the plan could not serve, once per task and
+    day: a re-plan that still cannot serve it tells nobody again."""
+    from zhifu.notifications.services import message, notify
+
+    unserved = (ServiceTask.objects.filter(run=run, status=TaskStatus.OPEN)
+                .exclude(unserved_reason="").select_related("district", "retailer"))
+    leads: dict[int, list] = {}
+    for task in unserved:
+        if task.district_id not in leads:
+            leads[task.district_id] = list(district_staff(
+                task.district_id, specialists=False, level=ManagerLevel.DISTRICT_LEAD))
+        link = (f"{reverse('dispatch:board')}?date={task.service_date.isoformat()}"
+                f"&district={task.district.code}")
+        notify(recipients=leads[task.district_id], kind="dispatch.unserved",
+               title=message(gettext_noop("No one can serve %(shop)s on %(day)s"),
+                             shop=task.retailer.shop_name, day=task.service_date.isoformat()),
+               body=f"{task.title}: {task.unserved_reason}", link=link,
+               key=f"task:{task.pk}:unserved:{task.service_date.isoformat()}")
 
 
 def runs_recover() -> list[int]:

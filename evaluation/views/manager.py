@@ -40,7 +40,7 @@ def _xlsx(rows: list[dict], stem: str):
 
 @role_required(Role.MANAGER, Role.ADMIN)
 def kpi_dashboard(request):
-    from demands.selectors import sla_at_risk
+    from demands.selectors import sla_at_risk, with_sla_seen
 
     first, last = parse_month_range(request.GET.get("from"), request.GET.get("to"))
     scope = dashboard.scope_for(user=request.user, district_code=request.GET.get("district"),
@@ -76,7 +76,7 @@ def kpi_dashboard(request):
         "chosen": request.GET.get("district", ""),
         "from": request.GET.get("from", scope.start.strftime("%Y-%m")),
         "to": request.GET.get("to", dashboard.add_months(scope.end, -1).strftime("%Y-%m")),
-        "at_risk": at_risk.select_related("retailer", "assignee__user")[:20],
+        "at_risk": with_sla_seen(at_risk.select_related("retailer", "assignee__user")[:20]),
         "comparison": dashboard.district_comparison(scope),
         "specialists": dashboard.capability_table(user=request.user, scope=scope,
                                                   period=closed),

@@ -83,3 +83,11 @@ def test_the_specialist_api_and_notifications_mask_it(need, api):
         assert "13812345678" not in row.title + row.body
     notes = api.get("/api/v1/notifications/").content.decode()
     assert "13812345678" not in notes and stored is not None
+
+
+def test_the_specialists_demand_page_masks_it(need):
+    demand, _manager, specialist = need
+    client = Client()
+    client.force_login(specialist.user)
+    page = client.get(f"/s/demands/{demand.pk}/").content.decode()
+    assert "138****5678" in page and "13812345678" not in page

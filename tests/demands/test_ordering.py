@@ -293,7 +293,8 @@ def test_the_retailer_hears_about_each_step(people):
     assert retailer_kinds == ["demand.accept", "demand.schedule"]
     assigned = Notification.objects.get(recipient=people.specialist_north.user)
     assert assigned.kind == "demand.assigned" and str(demand.pk) in assigned.title
-    assert assigned.link == f"/api/v1/demands/{demand.pk}/"  # specialists use the API
+    assert assigned.link == f"/s/demands/{demand.pk}/"  # a page a person reads, not JSON
+    assert "需求" in assigned.title  # written in the recipient's language (Chinese first)
     # the retailer's own actions are not echoed back to it
     services.demand_cancel(demand=demand, actor=people.retailer_north.user)
     assert Notification.objects.filter(recipient=people.retailer_north.user).count() == 2

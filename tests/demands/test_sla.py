@@ -47,7 +47,10 @@ def test_at_risk_then_breached_then_city(people, running):
     assert running.sla_state == SlaState.AT_RISK and running.escalation_level == 1
     assert result["at_risk"] == 1 and result["escalations"] == 1
     warned = Notification.objects.get(recipient=spec, kind="demand.escalation.1")
-    assert warned.link == f"/api/v1/demands/{running.pk}/"
+    assert warned.link == f"/s/demands/{running.pk}/"
+    # The district lead's inbox hears of it too, with a link to the dashboard page.
+    assert Notification.objects.get(recipient=lead, kind="demand.escalation.1").link == (
+        f"/dashboard/demands/{running.pk}/")
     # Tuesday 09:30: breached → status escalated, the district lead is told
     demands_sla_sweep(now=MONDAY_9 + 24.5 * H)
     running.refresh_from_db()

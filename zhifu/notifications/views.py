@@ -1,8 +1,12 @@
-"""The notification centre page: phone layout for retailers, dashboard layout for staff."""
+"""The notification centre page (the managers' inbox): phone layout for retailers,
+dashboard layout for staff. Filters: unread only, and the kind of notice."""
+
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -15,19 +19,33 @@ from . import selectors, services
 
 @role_required(*Role.values)
 def notification_list(request):
-    qs = selectors.notification_list(user=request.user,
-                                     unread_only=request.GET.get("unread") == "1")
+    unread_only = request.GET.get("unread") == "1"
+    group = request.GET.get("kind", "")
+    if group not in {g.code for g in selectors.KIND_GROUPS}:
+        group = ""
+    qs = selectors.notification_list(user=request.user, unread_only=unread_only, group=group)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    filters = {k: v for k, v in (("unread", "1" if unread_only else ""), ("kind", group)) if v}
     base = "mobile_base.html" if is_retailer(request.user) else "base.html"
     return render(request, "notifications/list.html", {
-        "page": page, "base_template": base,
+        "page": page, "base_template": base, "groups": selectors.KIND_GROUPS,
+        "unread_only": unread_only, "group": group, "query": urlencode(filters),
+        "here": request.get_full_path(),
         "unread": selectors.notification_unread_count(user=request.user),
     })
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
 
 
 @require_POST
 @role_required(*Role.values)
 def notification_read(request, pk: int):
+    """Mark one read, then go where it points (or back to the list with ``next``)."""
     try:
         row = services.notification_mark_read(user=request.user, notification_id=pk)
     except NotFound as exc:
@@ -43,4 +61,4 @@ def notification_read(request, pk: int):
 @role_required(*Role.values)
 def notification_read_all(request):
     services.notification_mark_all_read(user=request.user)
-    return redirect("notifications:list")
+    return _back(request, reverse("notifications:list"))

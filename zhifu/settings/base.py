@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "zhifu.accounts.context_processors.portal",
+                "zhifu.notifications.context_processors.unread",
             ],
         },
     },

@@ -29,18 +29,22 @@ class ReadAllSerializer(serializers.Serializer):
 
 
 class NotificationListView(generics.ListAPIView):
-    """The caller's notifications, newest first (``?unread=1`` for unread only)."""
+    """The caller's notifications, newest first (``?unread=1`` for unread only, ``?kind=``
+    for one group of the inbox's filter)."""
 
     serializer_class = NotificationSerializer
 
     @extend_schema(tags=["notifications"], parameters=[
-        OpenApiParameter("unread", bool, description=_("Only unread notifications."))])
+        OpenApiParameter("unread", bool, description=_("Only unread notifications.")),
+        OpenApiParameter("kind", str, enum=[g.code for g in selectors.KIND_GROUPS],
+                         description=_("Only this kind of notice, as the inbox groups them."))])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         unread = parse_flag(self.request.query_params.get("unread"), field="unread")
-        return selectors.notification_list(user=self.request.user, unread_only=bool(unread))
+        return selectors.notification_list(user=self.request.user, unread_only=bool(unread),
+                                           group=self.request.query_params.get("kind", ""))
 
 
 class NotificationReadView(APIView):
