@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -78,7 +78,8 @@ class RetailerListView(generics.ListAPIView):
     permission_classes = [IsStaffRole]
     filterset_class = RetailerFilterSet
 
-    @extend_schema(tags=["retailers"])
+    @extend_schema(tags=["retailers"], parameters=[
+        OpenApiParameter("district", str, description=_("District code or name (CH, 澄海区)"))])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
