@@ -45,6 +45,10 @@ class FlagField(forms.CharField):
 class FlagFilter(django_filters.Filter):
     field_class = FlagField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.Select(choices=[("", "---------"), ("1", _("Yes"))]))
+        super().__init__(*args, **kwargs)
+
 
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Whitelisted sort keys, with the id as the last key so pages never overlap."""
@@ -84,8 +88,10 @@ class DemandFilterSet(django_filters.FilterSet):
         field_name="submitted_at", lookup_expr="date__lte", label=_("Submitted until"),
         widget=forms.DateInput(attrs={"type": "date"}))
     sort = StableOrderingFilter(fields=SORTS, label=_("Sort by"), field_labels={
-        "submitted_at": _("Submitted"), "resolution_due_at": _("Due"),
-        "priority": _("Priority"), "status": _("Status")})
+        "submitted_at": _("Submitted, oldest first"), "-submitted": _("Submitted, newest first"),
+        "resolution_due_at": _("Due, soonest first"), "-due": _("Due, latest first"),
+        "priority": _("Priority, lowest first"), "-priority": _("Priority, highest first"),
+        "status": _("Status"), "-status": _("Status, reversed")})
 
     class Meta:
         model = Demand
