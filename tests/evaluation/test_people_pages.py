@@ -15,6 +15,7 @@ from evaluation.models import PointsEntry, ServiceRating
 from evaluation.selectors import current_month
 from evaluation.services import capability_compute
 from strategy.models import PlannedVisit
+from tests import factories
 from tests.demands.conftest import make_demand
 
 
@@ -96,3 +97,27 @@ def test_a_specialists_page_shows_the_day_in_route_order_load_capability_and_poi
     # The specialist list links here.
     assert f"/dashboard/specialists/{ace.pk}/" in client.get(
         "/dashboard/specialists/").content.decode()
+
+
+def test_the_pages_queries_do_not_grow_with_the_rows(org, shop_world,
+                                                     django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(org.manager_north)
+    urls = (f"/dashboard/retailers/{shop_world.pk}/",
+            f"/dashboard/specialists/{org.specialist_north.pk}/")
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts[url] = len(ctx.captured_queries)
+    for n in range(8):
+        make_demand(shop_world, assignee=org.specialist_north)
+        task(shop_world, org.specialist_north, sequence=1, title=f"旧拜访{n}",
+             day=timezone.localdate() - dt.timedelta(days=n + 1))
+        task(factories.retailer(org.north), org.specialist_north, sequence=n + 2,
+             title=f"第{n}站")
+    for url in urls:
+        with django_assert_max_num_queries(counts[url]):
+            assert client.get(url).status_code == 200
