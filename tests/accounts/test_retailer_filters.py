@@ -35,3 +35,4 @@ def test_another_districts_name_is_an_error_not_its_shops(shops, api):
     login_api(api, shops["lead"])
     response = api.get("/api/v1/retailers/?district=LH")
     assert response.status_code == 400 and "district" in response.json()["error"]["fields"]
+    assert response.json()["error"]["code"] == "bad_filter"  # as on the demand list

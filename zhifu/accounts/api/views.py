@@ -6,6 +6,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from zhifu.core.api.filters import StrictFilterBackend
+
 from .. import selectors, services
 from ..filtersets import RetailerFilterSet
 from ..policies import IsManagerOrAdmin, IsStaffRole
@@ -76,6 +78,7 @@ class RetailerListView(generics.ListAPIView):
 
     serializer_class = RetailerSerializer
     permission_classes = [IsStaffRole]
+    filter_backends = [StrictFilterBackend]
     filterset_class = RetailerFilterSet
 
     @extend_schema(tags=["retailers"], parameters=[
