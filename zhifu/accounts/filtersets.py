@@ -34,7 +34,8 @@ class DistrictField(forms.ModelChoiceField):
     """A district typed as people know it: its code (``CH``, any case) or its name
     (``澄海区``). Only districts the user may see match; anything else is an error."""
 
-    widget = forms.TextInput
+    # Typed, with the user's districts offered as suggestions (templates/_district_choices.html).
+    widget = forms.TextInput(attrs={"list": "district-choices", "autocomplete": "off"})
     default_error_messages = {
         "invalid_choice": _("No district of yours is called “%(value)s”."),
     }
