@@ -123,6 +123,13 @@ def test_manager_searches_filters_sorts_and_opens_a_retailer(browser):
     make_demand(shop, title="门头招牌", priority=99)
     make_demand(far_shop, title="冰柜搬迁", priority=95)
     manager = factories.manager(ch, lh)
+    ace = factories.specialist(ch)
+    from dispatch.models import ServiceTask
+
+    ServiceTask.objects.create(
+        source="visit", retailer=shop, district=ch, title="季度拜访",
+        service_date=timezone.localdate(), window_start=dt.time(9), window_end=dt.time(17),
+        service_minutes=30, status="assigned", specialist=ace, sequence=1)
     driver, wait = browser.driver, WebDriverWait(browser.driver, 15)
     driver.set_window_size(1440, 900)
     browser.login(manager)
@@ -149,3 +156,10 @@ def test_manager_searches_filters_sorts_and_opens_a_retailer(browser):
     assert "冰柜维修" in demands and "门头招牌" in demands and "冰柜温控" not in demands
     assert browser.js("return document.documentElement.scrollWidth") <= 1440
     browser.screenshot("retailer-page-1440")
+
+    # From the shop's tasks to the specialist who has it today.
+    driver.find_element(By.CSS_SELECTOR, "#retailer-tasks a").click()
+    wait.until(EC.url_contains(f"/dashboard/specialists/{ace.pk}/"))
+    assert "季度拜访" in driver.find_element(By.ID, "specialist-day").text
+    assert browser.js("return document.documentElement.scrollWidth") <= 1440
+    browser.screenshot("specialist-page-1440")
