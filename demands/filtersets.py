@@ -16,7 +16,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from zhifu.accounts.filtersets import DistrictFilter, visible_specialists
-from zhifu.core.params import FALSE, TRUE
+from zhifu.core.errors import DomainError
+from zhifu.core.params import parse_flag
 
 from .choices import OPEN_STATUSES, DemandKind, DemandStatus, SlaState
 from .models import Demand
@@ -28,17 +29,13 @@ SORTS = (("submitted_at", "submitted"), ("resolution_due_at", "due"),
 
 
 class FlagField(forms.CharField):
-    """``1``/``true`` or ``0``/``false`` (as ``zhifu.core.params.parse_flag``)."""
+    """``1``/``true`` or ``0``/``false``: the API's one rule (``parse_flag``), as a form field."""
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        if value.lower() in TRUE:
-            return True
-        if value.lower() in FALSE:
-            return False
-        raise ValidationError(_("Use 1 or 0."), code="invalid")
+        try:
+            return parse_flag(super().to_python(value), field="")
+        except DomainError as exc:
+            raise ValidationError(exc.message, code="invalid") from exc
 
 
 @extend_schema_field(OpenApiTypes.BOOL)
