@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,10 +18,12 @@ from zhifu.accounts import selectors as people
 from zhifu.accounts.choices import Role
 from zhifu.accounts.models import User
 from zhifu.accounts.policies import role_required
+from zhifu.accounts.views.manager import EXPORT_TYPES, export_response
 from zhifu.core.errors import DomainError
 
-from .. import selectors, services
-from ..choices import DemandKind, DemandStatus, SlaState
+from .. import exports, selectors, services
+from ..choices import DemandStatus
+from ..filtersets import DemandFilterSet
 from ..forms import CatalogueItemForm, ManagerActionForm, TriageForm
 from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions, demand_transition
 from ..policies import actor_role
@@ -33,26 +35,25 @@ MANAGERS = (Role.MANAGER, Role.ADMIN)
 
 @role_required(*MANAGERS)
 def demand_list(request):
-    qs = selectors.demand_list(user=request.user)
-    filters = {}
-    for name, choices in (("status", DemandStatus), ("sla_state", SlaState),
-                          ("kind", DemandKind)):
-        value = request.GET.get(name, "")
-        if value in choices.values:
-            # The SLA filter asks for the state as of now, not the last sweep's record.
-            qs = qs.filter(selectors.sla_seen_q(value) if name == "sla_state"
-                           else Q(**{name: value}))
-            filters[name] = value
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    """The filtered list (the API's filterset), a page of it, or all of it as a file."""
+    filterset = DemandFilterSet(request.GET, queryset=selectors.demand_list(user=request.user),
+                                request=request)
+    valid = filterset.is_valid()
+    queryset = filterset.qs if valid else filterset.queryset.none()
+    fmt = request.GET.get("export")
+    if valid and fmt in EXPORT_TYPES:
+        content = exports.demand_export(demands=queryset, fmt=fmt, language=get_language())
+        return export_response(content, stem="demands", fmt=fmt)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     page.object_list = attach_sla_seen(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("export", None)
     return render(request, "demands/manager_list.html", {
-        "page": page, "query": query.urlencode(), "filters": filters,
+        "page": page, "query": query.urlencode(), "filterset": filterset,
         "counts": selectors.demand_counts_by_status(user=request.user),
-        "statuses": DemandStatus.choices, "sla_states": SlaState.choices,
-        "kinds": DemandKind.choices,
-    })
+        "statuses": DemandStatus.choices,
+    }, status=200 if valid else 400)
 
 
 def _demand(request, pk: int):

@@ -32,7 +32,7 @@ MANAGERS = (Role.MANAGER, Role.ADMIN)
 def profile_list(request):
     period = selectors.latest_period()
     base = selectors.profile_list(user=request.user, period=period)
-    filterset = ProfileFilterSet(request.GET, queryset=base)
+    filterset = ProfileFilterSet(request.GET, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_valid() else base.none()
     if request.GET.get("export") == "xlsx":
         content = exports.profile_export(retailers=queryset, language=get_language())

@@ -104,3 +104,62 @@ def test_manager_works_a_demand_on_the_dashboard(browser, org):
     assert need.status == "accepted"
     assert len(browser.driver.find_elements(By.CSS_SELECTOR, ".table tbody tr")) == 3
     browser.screenshot("demands-manager-demand")
+
+
+def test_manager_searches_filters_sorts_and_opens_a_retailer(browser):
+    """At 1440 px: search "冰柜" in 澄海区 by name, highest priority first, then open the
+    shop behind the top row."""
+    from selenium.webdriver.support.ui import Select
+
+    from tests import factories
+    from tests.demands.conftest import make_demand
+
+    ch, lh = factories.district("CH", "澄海区"), factories.district("LH", "龙湖区")
+    shop = factories.retailer(ch, shop_name="莲下便利店")
+    other_shop = factories.retailer(ch, shop_name="东里烟酒行")
+    far_shop = factories.retailer(lh, shop_name="金砂烟酒行")
+    low = make_demand(other_shop, title="冰柜温控", priority=20)
+    high = make_demand(shop, title="冰柜维修", priority=90)
+    make_demand(shop, title="门头招牌", priority=99)
+    make_demand(far_shop, title="冰柜搬迁", priority=95)
+    manager = factories.manager(ch, lh)
+    ace = factories.specialist(ch)
+    from dispatch.models import ServiceTask
+
+    ServiceTask.objects.create(
+        source="visit", retailer=shop, district=ch, title="季度拜访",
+        service_date=timezone.localdate(), window_start=dt.time(9), window_end=dt.time(17),
+        service_minutes=30, status="assigned", specialist=ace, sequence=1)
+    driver, wait = browser.driver, WebDriverWait(browser.driver, 15)
+    driver.set_window_size(1440, 900)
+    browser.login(manager)
+    wait.until(EC.url_contains("/dashboard/"))
+
+    browser.get("/dashboard/demands/")
+    form = driver.find_element(By.ID, "demand-filters")
+    form.find_element(By.NAME, "q").send_keys("冰柜")
+    form.find_element(By.NAME, "district").send_keys("澄海区")
+    Select(form.find_element(By.NAME, "sort")).select_by_value("-priority")
+    browser.screenshot("demands-manager-filters-1440")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(EC.url_contains("sort=-priority"))
+    rows = driver.find_elements(By.CSS_SELECTOR, "#demand-table tbody tr[data-demand]")
+    assert [int(r.get_attribute("data-demand")) for r in rows] == [high.pk, low.pk]
+    assert "金砂烟酒行" not in driver.page_source and "门头招牌" not in driver.page_source
+    assert browser.js("return document.documentElement.scrollWidth") <= 1440
+    browser.screenshot("demands-manager-found-1440")
+
+    rows[0].find_element(By.CSS_SELECTOR, "a.retailer-link").click()
+    wait.until(EC.url_contains(f"/dashboard/retailers/{shop.pk}/"))
+    assert "莲下便利店" in driver.find_element(By.ID, "retailer-name").text
+    demands = driver.find_element(By.ID, "retailer-demands").text
+    assert "冰柜维修" in demands and "门头招牌" in demands and "冰柜温控" not in demands
+    assert browser.js("return document.documentElement.scrollWidth") <= 1440
+    browser.screenshot("retailer-page-1440")
+
+    # From the shop's tasks to the specialist who has it today.
+    driver.find_element(By.CSS_SELECTOR, "#retailer-tasks a").click()
+    wait.until(EC.url_contains(f"/dashboard/specialists/{ace.pk}/"))
+    assert "季度拜访" in driver.find_element(By.ID, "specialist-day").text
+    assert browser.js("return document.documentElement.scrollWidth") <= 1440
+    browser.screenshot("specialist-page-1440")

@@ -128,6 +128,8 @@ def foreign_value(name: str, param: str, world) -> str | None:
         ("profiling-api", "pk"): "retailer", ("profiling", "pk"): "retailer",
         ("strategy", "retailer_id"): "retailer",
         ("demands-api", "pk"): "demand", ("demands", "pk"): "demand",
+        ("evaluation:retailer-page", "pk"): "retailer",
+        ("evaluation:specialist-page", "pk"): "specialist",
         ("evaluation", "pk"): "demand",
         ("dispatch-api:run-detail", "pk"): "run",
         ("dispatch-api", "pk"): "task", ("dispatch", "pk"): "task",

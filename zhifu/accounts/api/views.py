@@ -1,10 +1,12 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from zhifu.core.api.filters import StrictFilterBackend
 
 from .. import selectors, services
 from ..filtersets import RetailerFilterSet
@@ -80,9 +82,11 @@ class RetailerListView(generics.ListAPIView):
 
     serializer_class = RetailerSerializer
     permission_classes = [IsStaffRole]
+    filter_backends = [StrictFilterBackend]
     filterset_class = RetailerFilterSet
 
-    @extend_schema(tags=["retailers"])
+    @extend_schema(tags=["retailers"], parameters=[
+        OpenApiParameter("district", str, description=_("District code or name (CH, 澄海区)"))])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

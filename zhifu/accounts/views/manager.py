@@ -36,10 +36,12 @@ def manager_home(request):
 
 @role_required(Role.MANAGER, Role.ADMIN)
 def retailer_list(request):
-    filterset = RetailerFilterSet(request.GET, queryset=selectors.retailer_list(user=request.user))
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    filterset = RetailerFilterSet(request.GET, queryset=selectors.retailer_list(user=request.user),
+                                  request=request)
+    valid = filterset.is_valid()
+    queryset = filterset.qs if valid else filterset.queryset.none()
     fmt = request.GET.get("export")
-    if fmt in EXPORT_TYPES:
+    if valid and fmt in EXPORT_TYPES:
         return export_response(
             imports.retailer_export(retailers=queryset, user=request.user, fmt=fmt),
             stem="retailers", fmt=fmt,
@@ -47,9 +49,10 @@ def retailer_list(request):
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("export", None)
     return render(request, "manager/retailers.html", {
         "filterset": filterset, "page": page, "query": query.urlencode(),
-    })
+    }, status=200 if valid else 400)
 
 
 @role_required(Role.MANAGER, Role.ADMIN)
