@@ -12,3 +12,9 @@ class DemandsConfig(AppConfig):
         from .retention import redact_shop_history
 
         register_shop_history_redactor(redact_shop_history)
+
+        from zhifu.core.media import register_media
+
+        from .selectors import demand_photo_visible
+
+        register_media("demands", demand_photo_visible)

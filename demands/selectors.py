@@ -150,3 +150,7 @@ def duplicates_of(*, user, demand: Demand) -> QuerySet[Demand]:
         return qs.filter(Q(item_id=demand.item_id) | Q(kind=DemandKind.PERSONALISED))
     return qs
 
+
+def demand_photo_visible(*, user, name: str) -> bool:
+    """Whether ``user`` may see this stored photo: it belongs to a demand the user sees."""
+    return demand_list(user=user).filter(photo=name).exists()

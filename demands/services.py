@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from zhifu.access.capabilities import Capability, require
 from zhifu.accounts.choices import RetailerStatus
 from zhifu.core.errors import Conflict, DomainError, NotFound
+from zhifu.core.images import clean_image
 from zhifu.core.masking import mask_text
 
 from . import clock, policies
@@ -25,7 +26,6 @@ from .priority import priority_score
 TEXT_MAX = 1000
 TITLE_MAX = 120
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 WINDOW_MAX_DAYS = 60
 # SLA of requests by kind (table 2): (response hours, resolution hours, plain hours?)
 KIND_SLA = {
@@ -54,16 +54,11 @@ def _clean_text(value: str | None, *, field: str, required: bool) -> str:
     return text
 
 
-def _check_photo(photo) -> None:
+def _clean_photo(photo):
+    """The photo decoded, bounded and re-encoded under a name we choose (or ``None``)."""
     if photo is None:
-        return
-    if photo.size > PHOTO_MAX_BYTES:
-        _invalid(_("The photo is too large (at most 5 MB)."), "photo_too_large", "photo")
-    head = photo.read(12)
-    photo.seek(0)
-    if not head.startswith(PHOTO_SIGNATURES) or (head.startswith(b"RIFF")
-                                                  and head[8:12] != b"WEBP"):
-        _invalid(_("The photo must be a JPEG, PNG or WebP image."), "photo_bad_type", "photo")
+        return None
+    return clean_image(photo, field="photo", max_bytes=PHOTO_MAX_BYTES)
 
 
 def _check_window(start, end, now) -> None:
@@ -165,7 +160,7 @@ def demand_submit_need(*, retailer, actor, text: str, kind: str = DemandKind.PER
     if kind not in KIND_SLA:
         _invalid(_("Choose what kind of request this is."), "bad_kind", "kind")
     text = _clean_text(text, field="text", required=True)
-    _check_photo(photo)
+    photo = _clean_photo(photo)
     response, resolution, wall = KIND_SLA[kind]
     item = None
     if kind != DemandKind.PERSONALISED:

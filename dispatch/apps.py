@@ -18,3 +18,9 @@ class DispatchConfig(AppConfig):
         from .services.changes import task_withdraw_for_demand
 
         on_demand_withdrawn(task_withdraw_for_demand)
+
+        from zhifu.core.media import register_media
+
+        from .selectors import task_photo_visible
+
+        register_media("task-photos", task_photo_visible)

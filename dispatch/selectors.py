@@ -105,3 +105,10 @@ def board_summary(*, tasks) -> dict:
         chart["routes"].append({"name": specialist.user.display_name, "points": points})
     chart["shops"] = [[t.retailer.longitude, t.retailer.latitude, t.title] for t in unserved]
     return {"lanes": list(lanes.values()), "unserved": unserved, "chart": chart}
+
+
+def task_photo_visible(*, user, name: str) -> bool:
+    """Whether ``user`` may see this stored photo: it belongs to a task the user sees."""
+    from .models import TaskPhoto
+
+    return restrict(TaskPhoto, user).filter(image=name).exists()

@@ -90,3 +90,14 @@ def city_level(manager: User) -> User:
 
     forget_scope(manager)  # the door caches a user's scope on the object
     return manager
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 8)) -> bytes:
+    """A real, tiny picture (uploads are decoded in full, so a header alone is refused)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format=fmt)
+    return buffer.getvalue()

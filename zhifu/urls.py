@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
@@ -7,6 +6,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from zhifu.core import views as core_views
+from zhifu.core.media import protected_media
 
 
 def docs_view(view):
@@ -34,6 +34,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
+    # Uploaded files, only for those who may see what they belong to (zhifu/core/media.py).
+    path("media/<path:name>", protected_media, name="media"),
     path("api/v1/", include(api_v1)),
     # The API's map: open under DEBUG, behind a login otherwise (settings.API_DOCS_PUBLIC).
     path("api/schema/", docs_view(SpectacularAPIView.as_view()), name="schema"),
@@ -50,8 +52,6 @@ urlpatterns = [
     path("", include("evaluation.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "zhifu.core.views.bad_request"
 handler403 = "zhifu.core.views.permission_denied"

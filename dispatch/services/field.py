@@ -20,6 +20,7 @@ from zhifu.access.capabilities import Capability, can
 from zhifu.accounts.models import Specialist
 from zhifu.accounts.policies import is_specialist
 from zhifu.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from zhifu.core.images import clean_image
 
 from .. import adapter
 from ..choices import MOVABLE, DispatchMode, ExceptionKind, RunTrigger, TaskStatus
@@ -29,7 +30,6 @@ from ..models import ServiceTask, TaskEvent, TaskPhoto
 CHECK_IN_FAR_METRES = getattr(settings, "DISPATCH_CHECK_IN_FAR_METRES", 500)
 NOTES_MAX = 4000
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
-PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 MAX_PHOTOS = 9
 
 
@@ -127,17 +127,12 @@ def task_start(*, user, task_id: int, latitude: float, longitude: float,
     return task
 
 
-def _check_photos(photos) -> None:
+def _clean_photos(photos) -> list:
+    """Each photo decoded, bounded and re-encoded under a name we choose."""
     if len(photos) > MAX_PHOTOS:
         raise DomainError(_("At most %(n)s photos.") % {"n": MAX_PHOTOS}, code="too_many_photos",
                           fields={"photos": [_("Too many photos.")]})
-    for photo in photos:
-        if photo.size > PHOTO_MAX_BYTES:
-            raise DomainError(_("A photo is larger than 8 MB."), code="photo_too_large",
-                              fields={"photos": [_("Too large.")]})
-        if getattr(photo, "content_type", "") not in PHOTO_TYPES:
-            raise DomainError(_("Photos must be JPEG, PNG or WebP."), code="photo_type",
-                              fields={"photos": [_("Wrong file type.")]})
+    return [clean_image(photo, field="photos", max_bytes=PHOTO_MAX_BYTES) for photo in photos]
 
 
 def task_complete(*, user, task_id: int, notes: str, checklist_confirmed: list[str],
@@ -153,7 +148,7 @@ def task_complete(*, user, task_id: int, notes: str, checklist_confirmed: list[s
                           % {"n": NOTES_MAX}, code="notes_too_long",
                           fields={"notes": [_("Too long.")]})
     photos = list(photos)
-    _check_photos(photos)
+    photos = _clean_photos(photos)
     with transaction.atomic():
         task = _locked_task_for(user, task_id)
         if task.status != TaskStatus.IN_PROGRESS:

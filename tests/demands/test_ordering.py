@@ -10,11 +10,12 @@ from demands import services
 from demands.choices import DemandKind, DemandStatus
 from demands.eligibility import ineligibility_reasons
 from demands.models import CatalogueItem, Demand, DemandEvent
+from tests import factories
 from tests.demands.conftest import MONDAY_9, catalogue_item
 from zhifu.core.errors import DomainError
 from zhifu.notifications.models import Notification
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = factories.image_bytes()
 
 
 def test_catalogue_is_loaded_from_the_tables(db):

@@ -108,7 +108,7 @@ def test_personalised_need_with_photo(org, settings, tmp_path):
 
     client = login(org.retailer_north.user)
     page = client.get("/m/needs/new/")
-    photo = SimpleUploadedFile("shop.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "image/png")
+    photo = SimpleUploadedFile("shop.png", factories.image_bytes(), "image/png")
     response = client.post("/m/needs/new/", {"kind": "personalised", "text": "想做会员营销",
                                              "client_token": token(page.content.decode()),
                                              "photo": photo})

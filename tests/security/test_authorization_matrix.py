@@ -29,7 +29,7 @@ PUBLIC = {"set_language", "healthz", "schema", "api-docs", "api-redoc", "account
           "accounts:logout", "accounts:no-portal", "accounts-api:token",
           "accounts-api:token-refresh", "accounts-api:logout"}
 # Views that send each role on its way: any logged-in user.
-HUBS = {"accounts:home"}
+HUBS = {"accounts:home", "media"}
 # Ending the session is tested on its own (tests/accounts): requesting it here would log
 # the matrix's own user out halfway through.
 SKIP = {"accounts:logout"}
@@ -104,12 +104,15 @@ def world(db):
         source="visit", retailer=theirs_retailer, district=b, title="拜访",
         service_date=dt.date.today(), window_start=dt.time(9), window_end=dt.time(17),
         service_minutes=20, status="assigned", specialist=theirs_specialist)
+    from django.core.files.base import ContentFile
+
+    demand.photo.save("x.png", ContentFile(factories.image_bytes()))
     run = DispatchRun.objects.create(service_date=dt.date.today())
     run.districts.add(b)
     note = notify(recipients=[theirs_manager], kind="test", title="别人的消息")[0]
     foreign = {"retailer": theirs_retailer.pk, "specialist": theirs_specialist.pk,
                "demand": demand.pk, "task": task.pk, "run": run.pk,
-               "notification": note.pk}
+               "notification": note.pk, "photo": demand.photo.name}
     return SimpleNamespace(ours=ours, foreign=foreign, item=item)
 
 
@@ -135,6 +138,7 @@ def foreign_value(name: str, param: str, world) -> str | None:
         ("dispatch-api", "pk"): "task", ("dispatch", "pk"): "task",
         ("evaluation-api", "pk"): "task",
         ("notifications-api", "pk"): "notification", ("notifications", "pk"): "notification",
+        ("media", "name"): "photo",
     }
     key = table.get((name, param)) or table.get((namespace, param))
     return str(world.foreign[key]) if key else None

@@ -144,6 +144,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "staticf
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start otherwise
 MEDIA_URL = "/media/"
+# Uploaded files are served by zhifu.core.media.protected_media only: "django" streams them,
+# "x-accel" hands them to nginx through an internal location (docs/operations.md).
+MEDIA_SERVE_MODE = os.environ.get("MEDIA_SERVE_MODE", "django")
+MEDIA_INTERNAL_URL = os.environ.get("MEDIA_INTERNAL_URL", "/protected-media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
