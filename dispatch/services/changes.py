@@ -52,7 +52,7 @@ def task_withdraw_for_demand(*, demand, actor, reason: str = "",
     """The demand behind a task was withdrawn: cancel its unstarted task, tell the
     specialist who had it, and re-plan the day if it is today (or later)."""
     now = now or timezone.now()
-    task = (ServiceTask.objects.select_for_update().select_related("specialist__user")
+    task = (ServiceTask.objects.select_for_update(of=("self",)).select_related("specialist__user")
             .filter(demand_id=demand.pk).first())
     if task is None or task.status not in (*MOVABLE, *PINNED):
         return None

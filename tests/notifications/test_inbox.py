@@ -86,13 +86,12 @@ def test_a_person_escalating_tells_the_leads(org):
 
 
 def test_unserved_dispatch_task_is_told_once_per_task(org, django_capture_on_commit_callbacks,
-                                                      settings):
+                                                      eager_celery):
     from dispatch.choices import TaskStatus
     from dispatch.models import ServiceTask
     from dispatch.services import runs
     from tests.dispatch.conftest import make_task
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     day = timezone.localdate() + dt.timedelta(days=1)
     factories.specialist(org.north, skills={"consultation": 2})
     impossible = make_task(org.retailer_north, day,

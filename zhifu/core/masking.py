@@ -48,3 +48,13 @@ def mask_text(text: str) -> str:
 
 def has_personal_number(text: str | None) -> bool:
     return bool(text) and mask_text(text) != text
+
+
+def personal_numbers(text: str | None) -> list[str]:
+    """The phone and ID numbers found in free text, as written (for the audit trail)."""
+    if not text:
+        return []
+    found = [m.group(0) for m in ID_RE.finditer(text)]
+    found += [m.group(0) for m in PHONE_RE.finditer(text)]
+    found += [m.group(0) for m in LANDLINE_RE.finditer(text)]
+    return found

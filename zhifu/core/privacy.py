@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextvars
 
-from .masking import has_personal_number, mask_phone, mask_text
+from .masking import has_personal_number, mask_phone, mask_text, personal_numbers
 
 _pending: contextvars.ContextVar[list | None] = contextvars.ContextVar("pii_pending",
                                                                       default=None)
@@ -40,7 +40,8 @@ def reveal_text(text: str | None, *, user, where: str = "") -> str:
         return text
     if user is not None and getattr(user, "is_authenticated", False) and user.is_active \
             and user.has_perm("accounts.view_unmasked_personal_data"):
-        record_unmasked(user=user, value=text, where=where)
+        for number in personal_numbers(text):
+            record_unmasked(user=user, value=number, where=where)
         return text
     return mask_text(text)
 
