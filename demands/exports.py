@@ -21,13 +21,7 @@ COLUMNS = [
     Column("resolution_due_at", "办结时限", "Resolution due"),
     Column("completed_at", "完成时间", "Completed at"),
 ]
-# A cell starting with one of these is a formula to Excel and LibreOffice: text typed by a
-# retailer (a title, a shop name) must stay text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def as_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+# Text that would start a formula is made inert by the one writer (zhifu/core/spreadsheets).
 
 
 def _when(value) -> str:
@@ -37,10 +31,10 @@ def _when(value) -> str:
 def demand_export(*, demands, fmt: str, language: str) -> bytes:
     """One row per demand of ``demands`` (already scoped by the door and filtered)."""
     rows = [{
-        "id": d.pk, "title": as_text(d.title), "kind": str(d.get_kind_display()),
+        "id": d.pk, "title": d.title, "kind": str(d.get_kind_display()),
         "status": str(d.get_status_display()), "sla_state": str(d.get_sla_state_display()),
         "priority": d.priority, "district": d.district.name,
-        "shop_name": as_text(d.retailer.shop_name), "licence_no": d.retailer.licence_no,
+        "shop_name": d.retailer.shop_name, "licence_no": d.retailer.licence_no,
         "assignee": d.assignee.user.display_name if d.assignee_id else "",
         "submitted_at": _when(d.submitted_at), "resolution_due_at": _when(d.resolution_due_at),
         "completed_at": _when(d.completed_at),
