@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
 from zhifu.core.errors import DomainError
 
@@ -16,7 +17,7 @@ from .models import (
 
 
 @admin.register(CatalogueItem)
-class CatalogueItemAdmin(admin.ModelAdmin):
+class CatalogueItemAdmin(SimpleHistoryAdmin):
     list_display = ["name_zh", "name_en", "tier", "item_score", "priority", "response_hours",
                     "resolution_hours", "service_minutes", "approval_level", "active"]
     list_filter = ["tier", "active", "approval_level"]
@@ -72,5 +73,5 @@ class DemandAdmin(admin.ModelAdmin):
 
 admin.site.register(DemandEscalation, list_display=["demand", "level", "created_at"],
                     raw_id_fields=["demand"])
-admin.site.register(WorkingPeriod, list_display=["weekday", "start", "end"])
-admin.site.register(Holiday, list_display=["date", "name", "is_workday"])
+admin.site.register(WorkingPeriod, SimpleHistoryAdmin, list_display=["weekday", "start", "end"])
+admin.site.register(Holiday, SimpleHistoryAdmin, list_display=["date", "name", "is_workday"])

@@ -1,4 +1,5 @@
-"""Working-time arithmetic for SLA clocks. Pure Python: no Django, no clock reads.
+"""The company's working calendar: working time for SLA clocks, working days for visit
+cadences, dispatch generation and nightly planning. Pure Python: no Django, no clock reads.
 
 A ``WorkCalendar`` knows the working periods of each weekday (e.g. 08:30–12:00 and
 14:00–17:30, Monday to Friday), the holidays, and the make-up working days
@@ -18,6 +19,9 @@ from dataclasses import dataclass, field
 
 Period = tuple[dt.time, dt.time]
 MAX_DAYS = 3700  # about ten years: a calendar with no working time fails fast, not forever
+# Working days are numbered from this Monday, so a cadence slot ("every 10th working day,
+# shop 7's turn") stays put from one run to the next.
+DAY_ZERO = dt.date(2024, 1, 1)
 
 DEFAULT_PERIODS: dict[int, tuple[Period, ...]] = {
     weekday: ((dt.time(8, 30), dt.time(12, 0)), (dt.time(14, 0), dt.time(17, 30)))
@@ -88,6 +92,59 @@ class WorkCalendar:
     def is_working(self, moment: dt.datetime) -> bool:
         moment = moment.astimezone(self.tz)
         return any(b <= moment < e for b, e in self.periods_on(moment.date()))
+
+    # --- whole days -------------------------------------------------------------------
+
+    def _weekday_works(self, weekday: int) -> bool:
+        return bool(self.periods.get(weekday))
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """A day with working time: not a holiday, and a working weekday or a make-up day."""
+        if day in self.holidays:
+            return False
+        return self._weekday_works(0 if day in self.extra_workdays else day.weekday())
+
+    def day_span(self, day: dt.date) -> Period:
+        """From the first working moment of ``day`` to its last (a task's default window);
+        on a day off, the span of an ordinary Monday."""
+        spans = self.periods_on(day)
+        if spans:
+            return spans[0][0].time(), spans[-1][1].time()
+        monday = sorted(self.periods.get(0) or DEFAULT_PERIODS[0])
+        return monday[0][0], monday[-1][1]
+
+    def working_days(self, start: dt.date, count: int) -> list[dt.date]:
+        """The first ``count`` working days from ``start`` (included when it is one)."""
+        days, day = [], start
+        for _ in range(MAX_DAYS):
+            if len(days) >= count:
+                return days
+            if self.is_working_day(day):
+                days.append(day)
+            day += dt.timedelta(days=1)
+        raise ValueError("no working day found within ten years")
+
+    def next_working_day(self, after: dt.date) -> dt.date:
+        """The first working day after ``after``."""
+        return self.working_days(after + dt.timedelta(days=1), 1)[0]
+
+    def working_day_number(self, day: dt.date) -> int | None:
+        """How many working days lie between ``DAY_ZERO`` and ``day`` (``None`` when
+        ``day`` is not a working day): the slot a cadence counts in. Computed from the
+        weekly pattern and the holidays and make-up days, not by walking every day."""
+        if not self.is_working_day(day):
+            return None
+        weeks, rest = divmod((day - DAY_ZERO).days, 7)
+        per_week = sum(self._weekday_works(weekday) for weekday in range(7))
+        number = weeks * per_week + sum(self._weekday_works(weekday) for weekday in range(rest))
+        for special in self.holidays | self.extra_workdays:
+            correction = int(self.is_working_day(special)) - int(
+                self._weekday_works(special.weekday()))
+            if DAY_ZERO <= special < day:
+                number += correction
+            elif day <= special < DAY_ZERO:
+                number -= correction
+        return number
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from zhifu.accounts.choices import BusinessFormat, MarketType, grade_band
+from zhifu.accounts.choices import BusinessFormat, MarketType, band_of
 
 from .choices import Segment
 
@@ -17,7 +17,7 @@ def _labels(choices, values) -> str:
 def ineligibility_reasons(*, item, retailer, segment: str) -> list[str]:
     """Every precondition the retailer fails, as sentences; empty when it may order."""
     reasons = []
-    if item.grade_bands and grade_band(retailer.grade) not in item.grade_bands:
+    if item.grade_bands and band_of(retailer.grade) not in item.grade_bands:
         reasons.append(_("Only for grade bands %(bands)s; your grade is %(grade)s.") % {
             "bands": "、".join(item.grade_bands), "grade": retailer.grade})
     if item.market_types and retailer.market_type not in item.market_types:

@@ -7,14 +7,13 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhifu.accounts.choices import BusinessFormat, MarketType
+from zhifu.accounts.choices import BusinessFormat, GradeBand, MarketType
 from zhifu.accounts.models import Skill
 
 from .choices import ApprovalLevel, DemandKind, Segment, Tier
 from .models import CatalogueItem
 
 NEED_KINDS = [(k, label) for k, label in DemandKind.choices if k != DemandKind.SERVICE]
-GRADE_BAND_CHOICES = [("24-30", "24-30"), ("13-23", "13-23"), ("1-12", "1-12")]
 
 
 def new_token() -> str:
@@ -93,7 +92,7 @@ class CatalogueItemForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     grade_bands = forms.MultipleChoiceField(label=_("Eligible grade bands"), required=False,
-                                            choices=GRADE_BAND_CHOICES,
+                                            choices=GradeBand.choices,
                                             widget=forms.CheckboxSelectMultiple)
     market_types = forms.MultipleChoiceField(label=_("Eligible market types"), required=False,
                                              choices=MarketType.choices,

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .choices import (
     ApprovalLevel,
@@ -76,6 +77,7 @@ class CatalogueItem(models.Model):
         "Demand", verbose_name=_("created from demand"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[skills], excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("catalogue item")
@@ -98,6 +100,7 @@ class WorkingPeriod(models.Model):
         _("weekday"), validators=[MaxValueValidator(6)], help_text=_("0 = Monday, 6 = Sunday"))
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("working period")
@@ -116,6 +119,7 @@ class Holiday(models.Model):
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=64)
     is_workday = models.BooleanField(_("make-up working day"), default=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("holiday")

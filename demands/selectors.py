@@ -15,9 +15,17 @@ from django.utils import timezone
 
 from zhifu.access import VIEW, restrict
 
+from . import clock
+from .calendar import WorkCalendar
 from .choices import OPEN_STATUSES, SLA_RUNNING, DemandKind, DemandSource, SlaState, Tier
 from .eligibility import ineligibility_reasons
 from .models import CatalogueItem, Demand, DemandEvent
+
+
+def work_calendar() -> WorkCalendar:
+    """The company's working calendar as configured (working periods, holidays and make-up
+    days): the one answer to "is this a working day / working hour" for every app."""
+    return clock.work_calendar()
 
 
 def demand_list(*, user, action: str = VIEW) -> QuerySet[Demand]:

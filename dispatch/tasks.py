@@ -31,16 +31,7 @@ def solve_district(solve_id: int) -> str:
 @shared_task(name="dispatch.plan_tomorrow")
 def plan_tomorrow(seconds: float = 60.0) -> int:
     """The nightly run (beat): plan the next working day for every district."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    day = timezone.localdate() + dt.timedelta(days=1)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    run = runs.run_start(actor=None, day=day, seconds=seconds,
-                         trigger=runs.RunTrigger.SCHEDULE)
-    return run.pk
+    return runs.nightly_run_start(seconds=seconds).pk
 
 
 @shared_task(name="dispatch.recover_runs")

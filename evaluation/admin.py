@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from zhifu.accounts.admin import ImportExportMixin
 
@@ -16,7 +17,7 @@ from .models import (
 
 
 @admin.register(EvaluationSettings)
-class EvaluationSettingsAdmin(admin.ModelAdmin):
+class EvaluationSettingsAdmin(SimpleHistoryAdmin):
     list_display = ("rating_weight", "min_ratings_shown", "rerate_days", "award_top_n")
 
 
@@ -65,7 +66,7 @@ class CapabilitySnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointsRule)
-class PointsRuleAdmin(admin.ModelAdmin):
+class PointsRuleAdmin(SimpleHistoryAdmin):
     list_display = ("kind", "points", "active")
 
 

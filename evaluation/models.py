@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .choices import PointsKind
 
@@ -27,6 +28,7 @@ class EvaluationSettings(models.Model):
     collection_target = models.PositiveSmallIntegerField(
         _("information collections a month for full points"), default=20,
         validators=[MinValueValidator(1)])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("evaluation settings")
@@ -163,6 +165,7 @@ class PointsRule(models.Model):
                                                   "earn 60% of it, 3 stars 20%, 2 stars or "
                                                   "fewer lose half of it."))
     active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("points rule")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from zhifu.accounts.admin import ImportExportMixin
 
@@ -28,7 +29,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(admin.ModelAdmin):
+class DimensionAdmin(SimpleHistoryAdmin):
     """Read-only here: rules, weights and thresholds are edited on /dashboard/profiles/rules/,
     where the services check them (ascending bands, weakness ≤ strength, …)."""
 

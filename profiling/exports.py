@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from zhifu.accounts.choices import grade_band
+from zhifu.accounts.choices import band_of
 from zhifu.accounts.tabular import Column, write_table
 
 from .choices import Tier
@@ -33,7 +33,7 @@ def profile_export(*, retailers, language: str) -> bytes:
         scores, verdicts = r.snap_scores or {}, r.snap_verdicts or {}
         rows.append({
             "licence_no": r.licence_no, "shop_name": r.shop_name, "district": r.district.name,
-            "grade": r.grade, "grade_band": grade_band(r.grade),
+            "grade": r.grade, "grade_band": band_of(r.grade),
             "tier": str(tiers.get(r.snap_tier, "")), "total": r.snap_total,
             **{d.code: scores.get(d.code) for d in dimensions},
             "weaknesses": "、".join(d.name for d in dimensions

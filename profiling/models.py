@@ -4,6 +4,7 @@ values they score, and the snapshots (scores, verdicts, segment) kept over time.
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .choices import PeopleGoodsPlace, RuleKind, Tier, ValueSource
 
@@ -57,6 +58,7 @@ class Dimension(models.Model):
         _("peer margin"), default=10, validators=[MinValueValidator(0)],
         help_text=_("Points above or below the peer-group mean that make a strength or a "
                     "weakness."))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("profile dimension")
@@ -83,6 +85,7 @@ class Indicator(models.Model):
     unit = models.CharField(_("unit"), max_length=16, blank=True)
     rule_kind = models.CharField(_("rule kind"), max_length=12, choices=RuleKind.choices)
     rule_params = models.JSONField(_("rule parameters"), default=dict)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("indicator")

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
-from zhifu.accounts.choices import GRADE_BANDS, RetailerStatus
+from zhifu.accounts.choices import RetailerStatus, band_of
 from zhifu.accounts.models import Retailer
 
 from .bulk import read_frame
@@ -211,8 +211,7 @@ def compute_profiles(*, period: dt.date, as_of: dt.date, rules: RuleSet | None =
         max_by_dimension[indicator["dimension_id"]] += indicator["max_points"]
     report(0.6)
 
-    band = pd.cut(retailers["grade"], bins=[0] + [high for _low, high in sorted(GRADE_BANDS)],
-                  labels=[f"{low}-{high}" for low, high in sorted(GRADE_BANDS)])
+    band = retailers["grade"].map(lambda grade: band_of(int(grade)).value)
     peer_keys = [retailers["district_id"], band.astype("string")]
     total_weight = 0.0
     weighted = np.zeros(len(ids))

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     GradeBandTemplate,
@@ -10,13 +11,13 @@ from .models import (
 
 
 @admin.register(GradeBandTemplate)
-class GradeBandTemplateAdmin(admin.ModelAdmin):
+class GradeBandTemplateAdmin(SimpleHistoryAdmin):
     list_display = ("band", "visit_cycle_days", "visit_minutes", "visit_priority")
     filter_horizontal = ("items",)
 
 
 @admin.register(StrategyRule)
-class StrategyRuleAdmin(admin.ModelAdmin):
+class StrategyRuleAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name", "condition", "priority", "learned_adjustment", "active")
     list_filter = ("condition", "active")
     search_fields = ("code", "name", "reason")

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from zhifu.accounts.choices import band_of
+
 MAX_RECOMMENDATIONS = 5
 
 RetailerRow = namedtuple("RetailerRow", "grade market_type business_format")
@@ -53,9 +55,9 @@ class Composed:
     fired: list = field(default_factory=list)
 
 
-def band_of(grades: pd.Series) -> pd.Series:
-    return pd.Series(np.select([grades >= 24, grades >= 13], ["24-30", "13-23"], "1-12"),
-                     index=grades.index)
+def bands_of(grades: pd.Series) -> pd.Series:
+    """Each grade's band, by the one rule in ``zhifu.accounts.choices.band_of``."""
+    return grades.map(lambda grade: band_of(int(grade)).value)
 
 
 def rule_mask(frame: pd.DataFrame, rule: RuleSpec) -> pd.Series:
@@ -90,7 +92,7 @@ def compose(frame: pd.DataFrame, rules: list[RuleSpec], templates: dict[str, Tem
     code) pairs the retailer declined repeatedly. ``eligible(item, row, tier)`` tells
     whether the retailer may order the item.
     """
-    bands = band_of(frame["grade"])
+    bands = bands_of(frame["grade"])
     fired: dict[int, list[RuleSpec]] = {}
     for rule in sorted(rules, key=lambda r: (-r.priority, r.code)):
         for retailer_id in frame.index[rule_mask(frame, rule).to_numpy()]:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .choices import ConditionKind, Outcome
 
@@ -30,6 +31,7 @@ class GradeBandTemplate(models.Model):
                                    blank=True, related_name="band_templates")
     talking_points = models.JSONField(_("talking points"), default=list, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[items], excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("grade-band template")
@@ -66,6 +68,9 @@ class StrategyRule(models.Model):
     effect = models.JSONField(_("measured effect"), default=dict, blank=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # What the feedback loop learns is not a manager's edit: kept out of the history.
+    history = HistoricalRecords(m2m_fields=[items],
+                                excluded_fields=["updated_at", "learned_adjustment", "effect"])
 
     class Meta:
         verbose_name = _("strategy rule")

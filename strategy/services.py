@@ -13,8 +13,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from demands import selectors as demand_selectors
 from zhifu.access.capabilities import Capability, require
-from zhifu.accounts.choices import RetailerStatus, grade_band
+from zhifu.accounts.choices import GradeBand, RetailerStatus, band_of
 from zhifu.accounts.models import Retailer, Specialist
 from zhifu.core.errors import DomainError, NotFound
 
@@ -88,7 +89,7 @@ def _templates() -> dict[str, engine.TemplateSpec]:
         band=t.band, visit_cycle_days=t.visit_cycle_days, visit_priority=t.visit_priority,
         items=tuple(i.code for i in t.items.all()), talking_points=tuple(t.talking_points))
         for t in GradeBandTemplate.objects.prefetch_related("items")}
-    missing = {"24-30", "13-23", "1-12"} - set(templates)
+    missing = set(GradeBand.values) - set(templates)
     if missing:
         raise DomainError(_("A grade-band template is missing: %(bands)s")
                           % {"bands": ", ".join(sorted(missing))}, code="template_missing")
@@ -304,15 +305,6 @@ def rules_reweight() -> None:
 
 # --- planned visits ---------------------------------------------------------------------------
 
-def _working_days(start: dt.date, count: int) -> list[dt.date]:
-    days, day = [], start
-    while len(days) < count:
-        if day.weekday() < 5:
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
-
-
 def _territories(shops: list, specialists: list[Specialist]) -> dict[int, int]:
     """Each shop's specialist: the nearest base, with a cap so no one carries far more
     than the district's average."""
@@ -341,7 +333,8 @@ def visits_plan(*, start: dt.date, weeks: int = 4, district_ids: list[int] | Non
     so each specialist's daily load is even. Replaces earlier plans from ``start`` on."""
     if not 1 <= weeks <= 12:
         raise DomainError(_("Plan between 1 and 12 weeks."), code="bad_weeks")
-    days = _working_days(start, weeks * 5)
+    # Weeks of the working calendar: holidays are skipped, make-up days count.
+    days = demand_selectors.work_calendar().working_days(start, weeks * 5)
     strategies = {s.retailer_id: s for s in RetailerStrategy.objects.filter(is_current=True)}
     templates = {t.band: t for t in GradeBandTemplate.objects.all()}
     shops = Retailer.objects.filter(status=RetailerStatus.ACTIVE).only(
@@ -366,18 +359,19 @@ def visits_plan(*, start: dt.date, weeks: int = 4, district_ids: list[int] | Non
             series = []
             for shop in sorted(own, key=lambda s: s.pk):
                 strategy = strategies.get(shop.pk)
-                template = templates[grade_band(shop.grade)]
+                template = templates[strategy.band if strategy else band_of(shop.grade)]
                 cycle = strategy.visit_cycle_days if strategy else template.visit_cycle_days
                 priority = strategy.visit_priority if strategy else template.visit_priority
-                series.append((shop, cycle, priority, strategy))
-            offsets = engine.level_offsets([c for _s, c, _p, _st in series], len(days))
-            for (shop, cycle, priority, strategy), offset in zip(series, offsets, strict=True):
+                series.append((shop, cycle, priority, strategy, template.visit_minutes))
+            offsets = engine.level_offsets([entry[1] for entry in series], len(days))
+            for (shop, cycle, priority, strategy, minutes), offset in zip(series, offsets,
+                                                                         strict=True):
                 reason = _("Visit every %(n)s working days") % {"n": cycle}
                 for index in range(offset, len(days), cycle):
                     rows.append(PlannedVisit(
                         retailer_id=shop.pk, specialist_id=specialist_id, day=days[index],
-                        priority=priority, minutes=templates[strategy.band].visit_minutes
-                        if strategy else 20, reason=reason, strategy=strategy))
+                        priority=priority, minutes=minutes, reason=reason,
+                        strategy=strategy))
     with transaction.atomic():
         stale = PlannedVisit.objects.filter(day__gte=start, day__lte=days[-1])
         if district_ids is not None:

@@ -20,6 +20,7 @@ from zhifu.accounts.models import User
 from zhifu.accounts.policies import role_required
 from zhifu.accounts.views.manager import EXPORT_TYPES, export_response
 from zhifu.core.errors import DomainError
+from zhifu.core.history import change_history
 
 from .. import exports, selectors, services
 from ..choices import DemandStatus
@@ -184,9 +185,9 @@ def catalogue_edit(request, pk: int):
     if request.method != "POST":
         form = CatalogueItemForm(initial=CatalogueItemForm.initial_for(item))
         return render(request, "demands/manager_catalogue_edit.html",
-                      {"item": item, "form": form})
+                      {"item": item, "form": form, "history": change_history(item)})
     form = CatalogueItemForm(request.POST)
-    context = {"item": item, "form": form}
+    context = {"item": item, "form": form, "history": change_history(item)}
     if not form.is_valid():
         return refuse(request, "demands/manager_catalogue_edit.html", context,
                       form_error(form))

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from demands import selectors as demand_selectors
 from zhifu.access import district_staff, restrict
 from zhifu.access.capabilities import Capability, can
 from zhifu.accounts.choices import ManagerLevel
@@ -109,6 +110,13 @@ def run_start(*, actor, day: dt.date, district_ids: list[int] | None = None,
 
         enqueue_on_commit(execute_run, run.pk)
     return run
+
+
+def nightly_run_start(*, seconds: float) -> DispatchRun:
+    """The nightly run: every district, for the next working day of the company's calendar
+    (a holiday is skipped, a make-up working day is planned)."""
+    day = demand_selectors.work_calendar().next_working_day(timezone.localdate())
+    return run_start(actor=None, day=day, seconds=seconds, trigger=RunTrigger.SCHEDULE)
 
 
 def _count_request(actor) -> None:

@@ -4,7 +4,7 @@ Another district's id answers 404, exactly like an id that does not exist."""
 from django.http import Http404
 from django.shortcuts import render
 
-from zhifu.accounts.choices import Role, grade_band
+from zhifu.accounts.choices import Role, band_of
 from zhifu.accounts.policies import role_required
 
 from .. import overview
@@ -17,7 +17,7 @@ def retailer_page(request, pk: int):
     context = overview.retailer_overview(user=request.user, retailer_id=pk)
     if context is None:
         raise Http404
-    context["band"] = grade_band(context["retailer"].grade)
+    context["band"] = band_of(context["retailer"].grade)
     return render(request, "evaluation/retailer.html", context)
 
 

@@ -12,11 +12,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhifu.accounts.choices import Role, grade_band
+from zhifu.accounts.choices import Role, band_of
 from zhifu.accounts.policies import role_required
 from zhifu.accounts.tabular import staged_discard, staged_load, staged_save
 from zhifu.accounts.views.manager import export_response
 from zhifu.core.errors import DomainError, NotFound
+from zhifu.core.history import recent_changes
 from zhifu.core.models import JobRun
 
 from .. import exports, selectors, services
@@ -42,7 +43,7 @@ def profile_list(request):
     query.pop("page", None)
     dimensions = list(selectors.dimension_list())
     tiers = dict(Tier.choices)
-    rows = [{"retailer": r, "band": grade_band(r.grade), "tier": tiers.get(r.snap_tier),
+    rows = [{"retailer": r, "band": band_of(r.grade), "tier": tiers.get(r.snap_tier),
              "scores": [(r.snap_scores or {}).get(d.code) for d in dimensions],
              "weak": [d.name for d in dimensions
                       if (r.snap_verdicts or {}).get(d.code) == "weakness"]}
@@ -61,7 +62,7 @@ def profile_detail(request, pk: int):
     except NotFound as exc:
         raise Http404 from exc
     return render(request, "profiling/manager/detail.html", {
-        "retailer": retailer, "band": grade_band(retailer.grade),
+        "retailer": retailer, "band": band_of(retailer.grade),
         "profile": selectors.profile_detail(retailer=retailer),
     })
 
@@ -123,6 +124,7 @@ def rule_list(request, *, errors=None, status=200):
             "rule_kind": i.rule_kind, "max_points": i.max_points,
             "rule_params": json.dumps(i.rule_params, ensure_ascii=False)})) for i in indicators],
         "errors": errors or {},
+        "history": recent_changes(Dimension, Indicator), "show_object": True,
     }, status=status)
 
 

@@ -1,6 +1,7 @@
 """The manager's strategy pages: templates, rules and their effect, a retailer's history."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,6 +11,7 @@ from zhifu.accounts import selectors as people
 from zhifu.accounts.choices import Role
 from zhifu.accounts.policies import role_required
 from zhifu.core.errors import DomainError
+from zhifu.core.history import change_history
 
 from .. import selectors, services
 from ..forms import RuleForm, TemplateForm
@@ -53,7 +55,8 @@ def template_edit(request, pk: int):
                 messages.success(request, _("Template saved; it applies from the next "
                                             "generation."))
                 return redirect("strategy:overview")
-    return render(request, "strategy/edit.html", {"form": form, "title": template.band})
+    return render(request, "strategy/edit.html", {"form": form, "title": template.band,
+                                                  "history": change_history(template)})
 
 
 @role_required(Role.MANAGER, Role.ADMIN)
@@ -83,8 +86,9 @@ def rule_edit(request, pk: int | None = None):
             else:
                 messages.success(request, _("Rule saved; it applies from the next generation."))
                 return redirect("strategy:overview")
-    return render(request, "strategy/edit.html", {"form": form,
-                                                  "title": rule.name or _("New rule")})
+    return render(request, "strategy/edit.html", {
+        "form": form, "title": rule.name or _("New rule"),
+        "history": change_history(rule) if rule.pk else None})
 
 
 @require_POST
@@ -99,8 +103,6 @@ def generate(request):
 def retailer_history(request, retailer_id: int):
     retailer = people.retailer_get(user=request.user, retailer_id=retailer_id)
     if retailer is None:
-        from django.http import Http404
-
         raise Http404
     return render(request, "strategy/history.html", {
         "retailer": retailer, "versions": selectors.strategy_history(retailer=retailer)})

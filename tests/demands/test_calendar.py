@@ -1,10 +1,11 @@
 """The working calendar and the SLA clock: pure arithmetic, time passed in explicitly."""
 
 import datetime as dt
+import random
 
 import pytest
 
-from demands.calendar import SlaClock, WallClock, WorkCalendar
+from demands.calendar import DAY_ZERO, SlaClock, WallClock, WorkCalendar
 from tests.demands.conftest import TZ
 
 CAL = WorkCalendar(tz=TZ)
@@ -95,3 +96,50 @@ def test_sla_clock_used_fraction_freezes_while_paused():
     assert clock.used_fraction(CAL, at(18, 16)) == pytest.approx(0.2)  # still paused
     resumed = SlaClock(started_at=at(16, 9), budget_seconds=10 * H, paused_seconds=7 * H)
     assert resumed.used_fraction(CAL, at(17, 11)) == pytest.approx(0.2)
+
+
+# --- whole working days: cadences, generation and the nightly plan count these ---------------
+
+def _walked_number(calendar: WorkCalendar, day: dt.date) -> int:
+    """The number by brute force: working days from DAY_ZERO up to ``day``."""
+    step = 1 if day >= DAY_ZERO else -1
+    count, cursor = 0, DAY_ZERO
+    while cursor != day:
+        if step == 1:
+            count += calendar.is_working_day(cursor)
+            cursor += dt.timedelta(days=1)
+        else:
+            cursor -= dt.timedelta(days=1)
+            count -= calendar.is_working_day(cursor)
+    return count
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_working_day_numbers_match_a_walk_over_any_calendar(seed):
+    rng = random.Random(seed)
+    weekdays = rng.sample(range(7), rng.randint(1, 6))
+    periods = {w: ((dt.time(9), dt.time(17)),) for w in weekdays}
+    span = [DAY_ZERO + dt.timedelta(days=rng.randint(-400, 1200)) for _ in range(30)]
+    calendar = WorkCalendar(tz=TZ, periods=periods, holidays=frozenset(span[:15]),
+                            extra_workdays=frozenset(span[15:]) - frozenset(span[:15]))
+    for _ in range(60):
+        day = DAY_ZERO + dt.timedelta(days=rng.randint(-400, 1200))
+        expected = _walked_number(calendar, day) if calendar.is_working_day(day) else None
+        assert calendar.working_day_number(day) == expected, (seed, day)
+
+
+def test_holidays_and_make_up_days_shape_the_working_days():
+    national_day = dt.date(2026, 10, 1)  # Thursday
+    make_up = dt.date(2026, 10, 10)  # Saturday worked instead
+    calendar = WorkCalendar(tz=TZ, holidays=frozenset({national_day}),
+                            extra_workdays=frozenset({make_up}))
+    assert not calendar.is_working_day(national_day)
+    assert calendar.is_working_day(make_up)
+    assert calendar.next_working_day(dt.date(2026, 9, 30)) == dt.date(2026, 10, 2)
+    assert calendar.next_working_day(dt.date(2026, 10, 9)) == make_up
+    assert calendar.working_days(dt.date(2026, 9, 30), 3) == [
+        dt.date(2026, 9, 30), dt.date(2026, 10, 2), dt.date(2026, 10, 5)]
+    # Consecutive working days have consecutive numbers, across the holiday.
+    assert (calendar.working_day_number(dt.date(2026, 10, 2))
+            == calendar.working_day_number(dt.date(2026, 9, 30)) + 1)
+    assert calendar.day_span(make_up) == (dt.time(8, 30), dt.time(17, 30))

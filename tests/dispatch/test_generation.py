@@ -2,32 +2,54 @@
 
 import datetime as dt
 
+from demands.models import Holiday
+from demands.selectors import work_calendar
 from dispatch.choices import TaskSource
 from dispatch.models import ServiceTask
-from dispatch.services.generation import tasks_generate, visit_due, working_day_index
+from dispatch.services.generation import tasks_generate, visit_due
+from strategy.models import GradeBandTemplate
 from tests import factories
 
 
-def test_working_day_index_skips_weekends():
-    monday = dt.date(2026, 11, 23)
-    assert working_day_index(monday + dt.timedelta(days=5)) is None  # Saturday
-    assert working_day_index(monday + dt.timedelta(days=7)) == working_day_index(monday) + 5
+def _cycle(band: str) -> int:
+    return GradeBandTemplate.objects.get(band=band).visit_cycle_days
 
 
-def test_cadence_by_grade_band_over_a_cycle():
-    monday = dt.date(2026, 11, 23)
-    weekdays = [monday + dt.timedelta(days=d) for d in range(28) if (monday.weekday() + d) % 7 < 5]
-    for grade, visits in ((26, 4), (15, 2), (5, 1)):  # weekly, fortnightly, monthly over 4 weeks
+def test_cadence_by_grade_band_over_a_cycle(db):
+    calendar = work_calendar()
+    days = calendar.working_days(dt.date(2026, 11, 23), 20)  # four working weeks
+    for band, visits in (("24-30", 4), ("13-23", 2), ("1-12", 1)):  # table 2's cadence
+        cycle = _cycle(band)
         for retailer_id in range(1, 41):
-            due = [d for d in weekdays if visit_due(retailer_id=retailer_id, grade=grade, day=d)[0]]
-            assert len(due) == visits, (grade, retailer_id)
+            due = [d for d in days if visit_due(retailer_id=retailer_id, cycle_days=cycle,
+                                                day_number=calendar.working_day_number(d))]
+            assert len(due) == visits, (band, retailer_id)
 
 
 def test_cadence_spreads_load_evenly(db):
-    monday = dt.date(2026, 11, 23)
-    per_day = [sum(visit_due(retailer_id=i, grade=5, day=monday + dt.timedelta(days=d))[0]
-                   for i in range(1, 2001)) for d in range(5)]
+    calendar = work_calendar()
+    days = calendar.working_days(dt.date(2026, 11, 23), 5)
+    cycle = _cycle("1-12")
+    per_day = [sum(visit_due(retailer_id=i, cycle_days=cycle,
+                             day_number=calendar.working_day_number(day))
+                   for i in range(1, 2001)) for day in days]
     assert max(per_day) - min(per_day) <= 1
+
+
+def test_the_cadence_is_the_templates_and_skips_holidays(city):
+    for shop in city.shops:
+        shop.grade = 26
+        shop.save()
+    GradeBandTemplate.objects.filter(band="24-30").update(visit_cycle_days=1, visit_minutes=35,
+                                                         visit_priority=77)
+    day = work_calendar().next_working_day(city.day)
+    Holiday.objects.create(date=day, name="节日")
+    assert tasks_generate(day=day, district_ids=[city.district.id])["visits"] == 0
+    after = work_calendar().next_working_day(day)
+    assert tasks_generate(day=after, district_ids=[city.district.id])["visits"] == len(
+        city.shops)
+    visit = ServiceTask.objects.filter(service_date=after, source=TaskSource.VISIT).first()
+    assert (visit.service_minutes, visit.priority) == (35, 77)
 
 
 def test_generation_is_idempotent_and_skips_inactive_shops(city):

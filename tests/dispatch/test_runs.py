@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from demands.models import Holiday
 from dispatch.choices import RunStatus, RunTrigger, TaskStatus
 from dispatch.models import DispatchRun, ServiceTask
 from dispatch.services import runs
@@ -266,3 +267,20 @@ def test_a_replan_leaves_the_grab_pool_alone_unless_work_is_mandatory(city, comm
     due.refresh_from_db()
     assert (pool.status, pool.specialist_id) == (TaskStatus.OFFERED, None)
     assert due.status == TaskStatus.ASSIGNED and due.specialist_id is not None
+
+
+@pytest.mark.parametrize(("today", "holidays", "make_up", "planned"), [
+    (dt.date(2026, 10, 9), [], [dt.date(2026, 10, 10)], dt.date(2026, 10, 10)),  # 调休 Sat
+    (dt.date(2026, 9, 30), [dt.date(2026, 10, 1), dt.date(2026, 10, 2)], [],
+     dt.date(2026, 10, 5)),  # the holiday and the weekend skipped
+    (dt.date(2026, 11, 20), [], [], dt.date(2026, 11, 23)),  # an ordinary Friday
+])
+def test_the_nightly_run_plans_the_next_working_day_of_the_calendar(
+        city, commit, today, holidays, make_up, planned):
+    for day in holidays:
+        Holiday.objects.create(date=day, name="国庆")
+    for day in make_up:
+        Holiday.objects.create(date=day, name="调休", is_workday=True)
+    with mock.patch.object(runs.timezone, "localdate", return_value=today), commit():
+        run = runs.nightly_run_start(seconds=1)
+    assert run.service_date == planned and run.trigger == RunTrigger.SCHEDULE

@@ -57,12 +57,24 @@ class Title(models.TextChoices):
     SENIOR = "senior", _("Senior")
 
 
-GRADE_BANDS = ((24, 30), (13, 23), (1, 12))
+class GradeBand(models.TextChoices):
+    """The three strategy bands of the 30 grades (档位段, table 2). The one home of their
+    bounds: everything else asks ``band_of(grade)`` or reads ``GradeBand.choices``."""
+
+    TOP = "24-30", "24-30"
+    MIDDLE = "13-23", "13-23"
+    LOW = "1-12", "1-12"
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        low, high = self.value.split("-")
+        return int(low), int(high)
 
 
-def grade_band(grade: int) -> str:
-    """The strategy band of a grade (档位), e.g. ``"24-30"``."""
-    for low, high in GRADE_BANDS:
+def band_of(grade: int) -> GradeBand:
+    """The strategy band of a grade (档位), e.g. ``GradeBand.TOP`` (``"24-30"``) for 26."""
+    for band in GradeBand:
+        low, high = band.bounds
         if low <= grade <= high:
-            return f"{low}-{high}"
+            return band
     raise ValueError(f"grade {grade} is outside 1-30")

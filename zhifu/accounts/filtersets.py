@@ -12,10 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .choices import GRADE_BANDS, BusinessFormat, MarketType, RetailerStatus
+from .choices import BusinessFormat, GradeBand, MarketType, RetailerStatus
 from .models import District, Retailer, Specialist
-
-BAND_CHOICES = [(f"{low}-{high}", f"{low}-{high}") for low, high in GRADE_BANDS]
 
 
 def visible_districts(request):
@@ -67,7 +65,7 @@ class DistrictFilter(django_filters.ModelChoiceFilter):
 class RetailerFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     district = DistrictFilter(field_name="district")
-    grade_band = django_filters.ChoiceFilter(choices=BAND_CHOICES, method="filter_band",
+    grade_band = django_filters.ChoiceFilter(choices=GradeBand.choices, method="filter_band",
                                              label=_("Grade band"))
     market_type = django_filters.ChoiceFilter(choices=MarketType.choices, label=_("Market type"))
     business_format = django_filters.ChoiceFilter(choices=BusinessFormat.choices,
@@ -85,5 +83,5 @@ class RetailerFilterSet(django_filters.FilterSet):
         )
 
     def filter_band(self, queryset, name, value):
-        low, high = (int(part) for part in value.split("-"))
+        low, high = GradeBand(value).bounds
         return queryset.filter(grade__gte=low, grade__lte=high)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "simple_history",
     "zhifu.core",
     "zhifu.accounts",
     "zhifu.notifications",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "zhifu.core.privacy.PersonalDataAuditMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who changed a setting: the history rows read the request's user.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhifu.core.middleware.DomainErrorMiddleware",

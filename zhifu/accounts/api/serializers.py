@@ -16,7 +16,7 @@ from zhifu.core.privacy import record_unmasked, reveal_text
 
 from .. import lockout, services
 from ..authentication import PasswordChanged, token_matches_password
-from ..choices import Role, grade_band
+from ..choices import Role, band_of
 from ..models import District, Retailer, Specialist, SpecialistSkill, User
 from ..policies import can_view_unmasked
 
@@ -187,4 +187,4 @@ class RetailerSerializer(serializers.ModelSerializer):
         ]
 
     def get_grade_band(self, obj) -> str:
-        return grade_band(obj.grade)
+        return band_of(obj.grade)

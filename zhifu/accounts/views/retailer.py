@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from zhifu.core.masking import mask_phone
 
-from ..choices import Role, grade_band
+from ..choices import Role, band_of
 from ..policies import role_required
 
 
@@ -14,5 +14,5 @@ def retailer_home(request):
     return render(request, "retailer/home.html", {
         "retailer": retailer,
         "phone": mask_phone(retailer.phone),
-        "band": grade_band(retailer.grade),
+        "band": band_of(retailer.grade),
     })
