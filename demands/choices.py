@@ -48,6 +48,10 @@ OPEN_STATUSES = (
     DemandStatus.IN_PROGRESS, DemandStatus.WAITING_CUSTOMER, DemandStatus.ESCALATED,
 )
 FINAL_STATUSES = (DemandStatus.CLOSED, DemandStatus.REJECTED, DemandStatus.CANCELLED)
+# The service was delivered (whatever happened after): counted as done, reviewable.
+SERVED_STATUSES = (DemandStatus.COMPLETED, DemandStatus.RATED, DemandStatus.CLOSED)
+# Ended without the service.
+UNSERVED_STATUSES = (DemandStatus.REJECTED, DemandStatus.CANCELLED)
 # States in which the SLA clock runs (waiting_customer pauses it).
 SLA_RUNNING = (
     DemandStatus.SUBMITTED, DemandStatus.ACCEPTED, DemandStatus.SCHEDULED,

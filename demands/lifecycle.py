@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dispatch.choices import TaskStatus
 from zhifu.access import district_staff
 from zhifu.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 
@@ -155,7 +156,7 @@ TASK_STEPS = ("start", "complete", "wait_customer", "resume")
 def _check_served_by_task(action: str, demand: Demand, role: str, params: dict) -> None:
     if (role == SPECIALIST and action in TASK_STEPS and not params.get("via_task")
             and Demand.objects.filter(pk=demand.pk, service_task__isnull=False)
-            .exclude(service_task__status="cancelled").exists()):
+            .exclude(service_task__status=TaskStatus.CANCELLED).exists()):
         raise Conflict(_("This demand is served through its task: check in, complete or "
                          "report on the task."), code="use_the_task")
 

@@ -2,22 +2,15 @@
 
 from celery import shared_task
 
-from zhifu.core import services as jobs
+from zhifu.core.services import job_run
 
 from .sla import demands_sla_sweep
 
 
 @shared_task(name="demands.sla_sweep")
-def sla_sweep(job_id: int | None = None) -> dict:
-    """Mark demands at risk or breached and escalate them; records a JobRun when given one."""
-    if job_id is not None and jobs.job_start(job_id=job_id) is None:
-        return {"skipped": "already-done"}
-    try:
-        result = demands_sla_sweep()
-    except Exception as exc:
-        if job_id is not None:
-            jobs.job_finish(job_id=job_id, error=str(exc))
-        raise
-    if job_id is not None:
-        jobs.job_finish(job_id=job_id, result=result)
-    return result
+def sla_sweep(job_id: int | None = None) -> dict | str:
+    """Mark demands at risk or breached and escalate them. The beat calls it bare; given a
+    job row (a sweep someone asked for), it runs as that job, once."""
+    if job_id is None:
+        return demands_sla_sweep()
+    return job_run(job_id=job_id, work=lambda _job: demands_sla_sweep())

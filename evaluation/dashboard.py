@@ -23,9 +23,14 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from demands.choices import DemandKind
+from demands.models import Demand, DemandEvent
 from zhifu.accounts import selectors as people
+from zhifu.accounts.choices import RetailerStatus
+from zhifu.accounts.models import Retailer, Skill, SpecialistSkill
 
-from .models import ManagerReview, ServiceRating
+from .models import CapabilitySnapshot, ManagerReview, ServiceRating
+from .selectors import ranking
 
 KPI_NAMES = ["handling_hours", "first_time_resolution", "audit_pass_rate", "self_submitted_rate",
              "catalogue_awareness", "personalised_share", "sla_compliance", "satisfaction"]
@@ -69,7 +74,6 @@ def scope_for(*, user, district_code: str | None, first: dt.date | None,
 
 
 def _demands(scope: Scope):
-    from demands.models import Demand
 
     return Demand.objects.filter(district_id__in=scope.district_ids)
 
@@ -80,7 +84,6 @@ def _month_key(value) -> str:
 
 def _kpi_rows(scope: Scope, monthly: bool) -> dict[str, dict[str, float | None]]:
     """The KPIs of the scope, per month (``monthly``) or over the whole scope (key "all")."""
-    from zhifu.accounts.models import Retailer
 
     def grouped(queryset, field):
         # order_by(): a model's default ordering would otherwise join the GROUP BY.
@@ -104,9 +107,10 @@ def _kpi_rows(scope: Scope, monthly: bool) -> dict[str, dict[str, float | None]]
     submitted = grouped(demands.filter(submitted_at__gte=scope.start_at,
                                        submitted_at__lt=scope.end_at), "submitted_at").annotate(
         total=Count("id"), own=Count("id", filter=Q(source="retailer")),
-        personalised=Count("id", filter=Q(kind="personalised")),
-        service_shops=Count("retailer_id", filter=Q(kind="service"), distinct=True))
-    shops = Retailer.objects.filter(district_id__in=scope.district_ids, status="active").count()
+        personalised=Count("id", filter=Q(kind=DemandKind.PERSONALISED)),
+        service_shops=Count("retailer_id", filter=Q(kind=DemandKind.SERVICE), distinct=True))
+    shops = Retailer.objects.filter(district_id__in=scope.district_ids,
+                                    status=RetailerStatus.ACTIVE).count()
     for row in submitted:
         figures = out.get(key_of(row["m"]))
         if figures is not None and row["total"]:
@@ -116,7 +120,6 @@ def _kpi_rows(scope: Scope, monthly: bool) -> dict[str, dict[str, float | None]]
             figures["catalogue_awareness"] = row["service_shops"] / shops if shops else None
     handling = ExpressionWrapper(F("completed_at") - F("submitted_at"),
                                  output_field=DurationField())
-    from demands.models import DemandEvent
 
     # A subquery, not a join: joining the events would repeat each demand once per event.
     reopened = Exists(DemandEvent.objects.filter(demand=OuterRef("pk"), action="reopen"))
@@ -178,7 +181,6 @@ def demand_flow(scope: Scope) -> dict:
 
 def district_comparison(scope: Scope) -> list[dict]:
     """The headline KPIs per district over the whole scope."""
-    from demands.models import Demand
 
     handling = ExpressionWrapper(F("completed_at") - F("submitted_at"),
                                  output_field=DurationField())
@@ -213,8 +215,6 @@ def district_comparison(scope: Scope) -> list[dict]:
 
 def capability_table(*, user, scope: Scope, period: dt.date) -> list[dict]:
     """Each specialist's radar values and points for a month, in ranking order."""
-    from .models import CapabilitySnapshot
-    from .selectors import ranking
 
     snapshots = {s.specialist_id: s for s in CapabilitySnapshot.objects.filter(
         period=period, specialist__home_district_id__in=scope.district_ids)}
@@ -236,8 +236,6 @@ def skill_gaps(scope: Scope, top: int = 5) -> list[dict]:
     item needs. Supply share: the specialists' skill levels summed per skill. The gap is
     demand share − supply share, in percentage points; the largest are listed.
     """
-    from demands.models import Demand
-    from zhifu.accounts.models import Skill, SpecialistSkill
 
     needed = (Demand.objects.filter(district_id__in=scope.district_ids,
                                     submitted_at__gte=scope.start_at,

@@ -6,19 +6,19 @@ import random
 
 from django.utils import timezone
 
-from zhifu.accounts.models import Specialist
+from demands.choices import SERVED_STATUSES, DemandStatus
+from demands.models import Demand
+from zhifu.accounts.models import Specialist, User
 
 from . import services
 from .models import ManagerReview, ServiceRating, WorkQualityRecord
 
 
 def seed(ctx) -> None:
-    from demands.models import Demand
-    from zhifu.accounts.models import User
 
     rng = random.Random(ctx.seed * 7919)
-    rated = (Demand.objects.filter(status__in=("rated", "closed"), completed_at__isnull=False,
-                                   rating__isnull=True)
+    rated = (Demand.objects.filter(status__in=(DemandStatus.RATED, DemandStatus.CLOSED),
+                                   completed_at__isnull=False, rating__isnull=True)
              .order_by("pk").only("id", "retailer_id", "assignee_id", "completed_at"))
     rows = []
     for demand in rated:
@@ -32,7 +32,7 @@ def seed(ctx) -> None:
     ServiceRating.objects.bulk_create(rows, batch_size=2000)
     reviewer = User.objects.filter(username="manager").first()
     if reviewer is not None:
-        finished = (Demand.objects.filter(status__in=("completed", "rated", "closed"),
+        finished = (Demand.objects.filter(status__in=SERVED_STATUSES,
                                           review__isnull=True).order_by("pk")
                     .only("id", "kind"))
         ManagerReview.objects.bulk_create([

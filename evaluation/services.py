@@ -16,6 +16,12 @@ from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from demands import services as demand_services
+from demands.choices import SERVED_STATUSES, DemandKind, DemandStatus
+from demands.models import Demand, DemandEvent
+from dispatch.choices import TaskSource, TaskStatus
+from dispatch.models import ServiceTask
+from profiling.models import RawValue
 from zhifu.access import CHANGE, access, restrict
 from zhifu.access.capabilities import Capability, can
 from zhifu.accounts.models import Specialist
@@ -37,7 +43,6 @@ from .models import (
 )
 
 ASPECTS = ("attitude", "professionalism", "timeliness", "result")
-RATEABLE = ("completed", "rated")
 
 
 def month_of(moment) -> dt.date:
@@ -72,8 +77,6 @@ def _stars(values: dict) -> dict[str, int]:
 def rating_submit(*, user, demand_id: int, comment: str = "", now: dt.datetime | None = None,
                   **values) -> ServiceRating:
     """The retailer rates a finished service, anonymously; changeable for a few days."""
-    from demands import services as demand_services
-    from demands.models import Demand
 
     now = now or timezone.now()
     if not is_retailer(user):
@@ -88,7 +91,7 @@ def rating_submit(*, user, demand_id: int, comment: str = "", now: dt.datetime |
         demand = access(Demand.objects.select_for_update(), user, demand_id, CHANGE,
                         message=_("This demand does not exist."))
         existing = ServiceRating.objects.filter(demand=demand).first()
-        if existing is None and demand.status != "completed":
+        if existing is None and demand.status != DemandStatus.COMPLETED:
             raise Conflict(_("Only a completed service can be rated."), code="not_rateable")
         if existing is not None and now - existing.created_at > dt.timedelta(
                 days=settings.rerate_days):
@@ -111,7 +114,6 @@ def rating_submit(*, user, demand_id: int, comment: str = "", now: dt.datetime |
 def co_creation_submit(*, user, task_id: int, cooperation: int, data_provided: int,
                        note: str = "") -> CoCreationRating:
     """The specialist rates the retailer as a co-creation partner after a finished task."""
-    from dispatch.models import ServiceTask
 
     if not is_specialist(user):
         raise PermissionDenied(_("Only specialists rate co-creation."))
@@ -126,7 +128,7 @@ def co_creation_submit(*, user, task_id: int, cooperation: int, data_provided: i
                 .filter(pk=task_id, specialist=user.specialist).first())
         if task is None:
             raise NotFound(_("This task does not exist."))
-        if task.status != "done":
+        if task.status != TaskStatus.DONE:
             raise Conflict(_("Rate the co-creation once the task is done."), code="not_done")
         rating, _created = CoCreationRating.objects.update_or_create(
             task=task, defaults={"retailer_id": task.retailer_id,
@@ -138,7 +140,6 @@ def co_creation_submit(*, user, task_id: int, cooperation: int, data_provided: i
 def review_submit(*, user, demand_id: int, audit_passed: bool, quality: int,
                   complaint_upheld: bool = False, note: str = "") -> ManagerReview:
     """The manager's audit of a finished demand in a district they manage."""
-    from demands.models import Demand
 
     if not can(user, Capability.MANAGE_DISTRICT_WORK):
         raise PermissionDenied(_("Only managers review services."))
@@ -146,9 +147,9 @@ def review_submit(*, user, demand_id: int, audit_passed: bool, quality: int,
         raise DomainError(_("Give 1 to 5 stars."), code="bad_stars",
                           fields={"quality": [_("Give 1 to 5 stars.")]})
     demand = access(Demand, user, demand_id, CHANGE, message=_("This demand does not exist."))
-    if demand.status not in ("completed", "rated", "closed"):
+    if demand.status not in SERVED_STATUSES:
         raise Conflict(_("Only finished services are reviewed."), code="not_finished")
-    if complaint_upheld and demand.kind != "complaint":
+    if complaint_upheld and demand.kind != DemandKind.COMPLAINT:
         raise DomainError(_("Only a complaint can be upheld."), code="not_a_complaint",
                           fields={"complaint_upheld": [_("Not a complaint.")]})
     with transaction.atomic():
@@ -169,8 +170,6 @@ def _rules() -> dict[str, int]:
 
 def _desired(*, demand_ids=None, period: dt.date | None = None) -> dict[tuple, dict]:
     """Every ledger entry the sources call for (within the filter)."""
-    from demands.models import Demand, DemandEvent
-    from dispatch.models import ServiceTask
 
     rules = _rules()
     wanted: dict[tuple, dict] = {}
@@ -185,7 +184,7 @@ def _desired(*, demand_ids=None, period: dt.date | None = None) -> dict[tuple, d
     demands = Demand.objects.filter(assignee__isnull=False, completed_at__isnull=False)
     reviews = ManagerReview.objects.filter(complaint_upheld=True,
                                            demand__assignee__isnull=False)
-    visits = ServiceTask.objects.filter(source="visit", status="done",
+    visits = ServiceTask.objects.filter(source=TaskSource.VISIT, status=TaskStatus.DONE,
                                         specialist__isnull=False)
     if demand_ids is not None:
         ratings = ratings.filter(demand_id__in=demand_ids)
@@ -283,8 +282,6 @@ def points_adjust(*, actor, specialist, points: int, reason: str,
 def _rates(period: dt.date) -> dict[int, dict[str, float | None]]:
     """Work-quality rates of every specialist for the month: imported ones, plus the
     platform's own (information collection, planned-visit completion)."""
-    from dispatch.models import ServiceTask
-    from profiling.models import RawValue
 
     settings = EvaluationSettings.current()
     start, end = month_range(period)
@@ -303,10 +300,10 @@ def _rates(period: dt.date) -> dict[int, dict[str, float | None]]:
         if specialist_id:
             rates[specialist_id]["information_collection"] = min(
                 1.0, row["n"] / settings.collection_target)
-    visits = (ServiceTask.objects.filter(source="visit", service_date__gte=period,
+    visits = (ServiceTask.objects.filter(source=TaskSource.VISIT, service_date__gte=period,
                                          service_date__lt=end.date(), specialist__isnull=False)
-              .exclude(status="cancelled").values("specialist_id")
-              .annotate(total=Count("id"), done=Count("id", filter=Q(status="done"))))
+              .exclude(status=TaskStatus.CANCELLED).values("specialist_id")
+              .annotate(total=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE))))
     for row in visits:
         rates[row["specialist_id"]]["visit_completion"] = row["done"] / row["total"]
     return rates
@@ -315,7 +312,6 @@ def _rates(period: dt.date) -> dict[int, dict[str, float | None]]:
 def _catalogue_quality(period: dt.date) -> dict[int, dict[str, tuple[str, int, float]]]:
     """Per specialist and catalogue item: the share of the month's completed services of
     that item done within SLA and not failed by a manager's audit."""
-    from demands.models import Demand
 
     start, end = month_range(period)
     rows = (Demand.objects.filter(completed_at__gte=start, completed_at__lt=end,

@@ -23,6 +23,7 @@ from .recompute import compute_profiles, month_end, month_start
 from .scoring import rule_validate
 
 RECOMPUTE_JOB = "profiles.recompute"
+RECOMPUTE_TASK = "profiling.recompute_profiles"
 
 
 # --- rules and weights ------------------------------------------------------------------------
@@ -236,32 +237,21 @@ def profiles_recompute(*, period: dt.date | None = None, today: dt.date | None =
     }
 
 
-def profiles_recompute_run(*, job_id: int) -> str:
-    """The body of the Celery task: claim the job, compute, record the outcome."""
-    job = jobs.job_start(job_id=job_id)
-    if job is None:
-        return "already-done"
+def profiles_recompute_job(job) -> dict:
+    """The work of a recompute job row (its task and the command run it)."""
     params = job.params or {}
-    try:
-        result = profiles_recompute(
-            period=dt.date.fromisoformat(params["period"]) if params.get("period") else None,
-            today=dt.date.fromisoformat(params["today"]) if params.get("today") else None,
-            job_id=job_id)
-    except Exception as exc:
-        jobs.job_finish(job_id=job_id, error=str(exc)[:1000])
-        raise
-    jobs.job_finish(job_id=job_id, result=result)
-    return "done"
+    return profiles_recompute(
+        period=dt.date.fromisoformat(params["period"]) if params.get("period") else None,
+        today=dt.date.fromisoformat(params["today"]) if params.get("today") else None,
+        job_id=job.pk)
 
 
 def profiles_recompute_request(*, requested_by=None, period: dt.date | None = None):
     """Queue a recompute (after the current transaction commits); returns its job row.
     ``requested_by=None`` is the system (a schedule, a command)."""
-    from .tasks import recompute_profiles
-
     if requested_by is not None:
         require(requested_by, Capability.RUN_CITY_JOBS)
 
     params = {"period": month_start(period).isoformat()} if period else {}
-    return jobs.job_queue(kind=RECOMPUTE_JOB, task=recompute_profiles, params=params,
+    return jobs.job_queue(kind=RECOMPUTE_JOB, task=RECOMPUTE_TASK, params=params,
                           requested_by=requested_by)

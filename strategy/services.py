@@ -14,9 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from demands import selectors as demand_selectors
+from demands.choices import SERVED_STATUSES, UNSERVED_STATUSES
+from demands.models import CatalogueItem, Demand
+from demands.selectors import ineligibility_reasons
+from profiling.models import Dimension, ProfileSnapshot
 from zhifu.access.capabilities import Capability, require
 from zhifu.accounts.choices import GradeBand, RetailerStatus, band_of
 from zhifu.accounts.models import Retailer, Specialist
+from zhifu.core import services as jobs
 from zhifu.core.errors import DomainError, NotFound
 
 from . import engine
@@ -31,6 +36,7 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
+GENERATE_TASK = "strategy.generate_strategies"
 DECLINES_TO_SUPPRESS = 2
 DECLINE_MEMORY_DAYS = 180
 # Feedback needs this many offers before it moves a rule's priority.
@@ -42,7 +48,6 @@ MAX_ADJUSTMENT = 30.0
 
 def _retailer_frame(retailer_ids: list[int] | None) -> tuple[pd.DataFrame, dict, str | None]:
     """Retailers with their latest profile, the scores behind it, and its period."""
-    from profiling.models import ProfileSnapshot
 
     shops = Retailer.objects.filter(status=RetailerStatus.ACTIVE)
     if retailer_ids is not None:
@@ -108,7 +113,6 @@ def _suppressed(retailer_ids, now) -> set[tuple[int, str]]:
 
 
 def _eligible(item, shop, tier) -> bool:
-    from demands.selectors import ineligibility_reasons
 
     return not ineligibility_reasons(item=item, retailer=shop, segment=tier)
 
@@ -122,7 +126,6 @@ def strategies_generate(*, retailer_ids: list[int] | None = None,
     A new version is written only when the recommendations or the cadence changed;
     it records what changed and why.
     """
-    from demands.models import CatalogueItem
 
     now = now or timezone.now()
     frame, scores, period = _retailer_frame(retailer_ids)
@@ -167,31 +170,13 @@ def strategies_generate(*, retailer_ids: list[int] | None = None,
             "unchanged": len(composed) - len(new_rows)}
 
 
-def strategies_generate_run(*, job_id: int) -> str:
-    """The Celery task's body: generate all strategies and record it on the job row."""
-    from zhifu.core import services as jobs
-
-    job = jobs.job_start(job_id=job_id)
-    if job is None:
-        return "already-done"
-    try:
-        result = strategies_generate()
-    except Exception as exc:
-        jobs.job_finish(job_id=job_id, error=str(exc)[:2000])
-        raise
-    jobs.job_finish(job_id=job_id, result=result)
-    return "done"
-
-
 def strategies_generate_request(*, requested_by=None):
-    from zhifu.core import services as jobs
 
-    from .tasks import generate_strategies
 
     if requested_by is not None:
         require(requested_by, Capability.RUN_CITY_JOBS)
 
-    return jobs.job_queue(kind="strategy.generate", task=generate_strategies,
+    return jobs.job_queue(kind="strategy.generate", task=GENERATE_TASK,
                           requested_by=requested_by)
 
 
@@ -204,7 +189,6 @@ def recommendation_decline(*, retailer, item_code: str, actor) -> Recommendation
                   if r["item"] == item_code), None)
     if entry is None:
         raise NotFound(_("This recommendation does not exist."))
-    from demands.models import CatalogueItem
 
     feedback, _created = RecommendationFeedback.objects.get_or_create(
         strategy=strategy, item=CatalogueItem.objects.get(code=item_code),
@@ -220,8 +204,6 @@ def feedback_collect(*, now: dt.datetime | None = None) -> dict[str, int]:
     generated. Completed / failed: how that demand ended. The profile change is the
     rule's dimension score (or the total) now minus at generation.
     """
-    from demands.models import Demand
-    from profiling.models import ProfileSnapshot
 
     now = now or timezone.now()
     offered = list(RecommendationFeedback.objects.filter(outcome=Outcome.OFFERED)
@@ -245,9 +227,9 @@ def feedback_collect(*, now: dt.datetime | None = None) -> dict[str, int]:
             continue
         demand = min(taken, key=lambda d: d.submitted_at)
         outcomes = [Outcome.ORDERED]
-        if demand.status in ("completed", "rated", "closed"):
+        if demand.status in SERVED_STATUSES:
             outcomes.append(Outcome.COMPLETED)
-        elif demand.status in ("rejected", "cancelled"):
+        elif demand.status in UNSERVED_STATUSES:
             outcomes.append(Outcome.FAILED)
         delta = None
         snapshot = latest.get(offer.retailer_id)
@@ -405,7 +387,6 @@ CONDITION_PARAMS = {
 
 def rule_save(*, actor, rule: StrategyRule, items, **fields) -> StrategyRule:
     """Create or change a rule; its condition parameter is checked against what exists."""
-    from profiling.models import Dimension
 
     require(actor, Capability.EDIT_CITY_SETTINGS)
 

@@ -2,12 +2,14 @@
 
 from celery import shared_task
 
+from zhifu.core.jobs import job_task
+
 from . import services
 
 
-@shared_task(name="strategy.generate_strategies")
-def generate_strategies(job_id: int) -> str:
-    return services.strategies_generate_run(job_id=job_id)
+@job_task(services.GENERATE_TASK)
+def generate_strategies(job) -> dict:
+    return services.strategies_generate()
 
 
 @shared_task(name="strategy.collect_feedback")

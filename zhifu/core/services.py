@@ -1,39 +1,60 @@
-"""Writes to job rows. A task calls ``job_start``/``job_finish`` so that a second
-delivery of the same message sees the job already done and does nothing."""
+"""Writes to job rows: asking for a job (``job_queue``) and running one (``job_run``:
+claim, work, record the result or the error), so that a second delivery of the same
+message sees the job already done and does nothing. Every app's background job goes
+through these; the Celery side is ``zhifu.core.jobs.job_task``."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from .models import JobRun
+from .queue import enqueue_on_commit
+
+ERROR_CHARS = 2000
 
 
 def job_create(*, kind: str, params: dict | None = None, requested_by=None) -> JobRun:
     return JobRun.objects.create(kind=kind, params=params or {}, requested_by=requested_by)
 
 
-def job_queue(*, kind: str, task, params: dict | None = None, requested_by=None) -> JobRun:
-    """Write a job row and send its task after commit. The row remembers the task, so
-    if the broker is down the sweeper can send it again later: no work is lost."""
-    job = JobRun.objects.create(kind=kind, params={**(params or {}), "task": task.name},
+def job_queue(*, kind: str, task: str, params: dict | None = None,
+              requested_by=None) -> JobRun:
+    """Write a job row and send the task named ``task`` after commit. Services name the
+    task instead of importing it, so no service depends on a tasks module. The row
+    remembers the task, so if the broker is down the sweeper can send it again later: no
+    work is lost."""
+    job = JobRun.objects.create(kind=kind, params={**(params or {}), "task": task},
                                 requested_by=requested_by)
-    from .queue import enqueue_on_commit
-
-    enqueue_on_commit(task, job.pk)
+    enqueue_on_commit(current_app.tasks[task], job.pk)
     return job
+
+
+def job_run(*, job_id: int, work: Callable[[JobRun], dict | None]) -> str:
+    """Run a job once: claim it, do ``work(job)``, record its result, or its error and
+    raise again (so the worker logs it and Celery's own retry rules apply)."""
+    job = job_start(job_id=job_id)
+    if job is None:
+        return "already-done"
+    try:
+        result = work(job)
+    except Exception as exc:
+        job_finish(job_id=job_id, error=str(exc)[:ERROR_CHARS])
+        raise
+    job_finish(job_id=job_id, result=result or {})
+    return "done"
 
 
 def jobs_resend_stale(*, older_than_seconds: int = 300) -> list[int]:
     """Send again the jobs still queued after a while (their message never arrived:
     the broker was down, or lost it). A second delivery of one that did arrive is a
     no-op, because ``job_start`` claims a job only once."""
-    from celery import current_app
-    from kombu.exceptions import OperationalError
-
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     stale = JobRun.objects.filter(status=JobRun.Status.QUEUED, created_at__lt=cutoff)
     sent = []

@@ -3,15 +3,12 @@
 from celery import shared_task
 
 from . import services
+from .jobs import job_task
 
 
-@shared_task(name="core.health_probe")
-def health_probe(job_id: int) -> str:
-    job = services.job_start(job_id=job_id)
-    if job is None:
-        return "already-done"
-    services.job_finish(job_id=job_id, result={"pong": True})
-    return "done"
+@job_task("core.health_probe")
+def health_probe(job) -> dict:
+    return {"pong": True}
 
 
 @shared_task(name="core.resend_stale_jobs")
