@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from profiling.selectors import retailer_tiers
 from zhifu.accounts.choices import ManagerLevel
 from zhifu.accounts.models import Retailer, Specialist, User
 
@@ -73,7 +74,6 @@ def seed(ctx) -> None:
             leads.setdefault(district.pk, lead)
     retailers = list(Retailer.objects.filter(licence_no__startswith="4405")
                      .select_related("user").order_by("licence_no"))
-    from profiling.selectors import retailer_tiers
 
     tiers = retailer_tiers(retailer_ids=[r.pk for r in retailers], today=ctx.today)
     prefix = f"demo{ctx.seed}-"

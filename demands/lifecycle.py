@@ -30,7 +30,7 @@ from zhifu.access import district_staff
 from zhifu.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 from . import clock, policies
-from .choices import DemandKind, SlaState
+from .choices import FINAL_STATUSES, DemandKind, SlaState
 from .choices import DemandStatus as S
 from .models import Demand, DemandEvent
 from .policies import ADMIN, MANAGER, RETAILER, SPECIALIST, SYSTEM
@@ -323,10 +323,11 @@ def _apply(action: str, demand: Demand, user, params: dict, now: dt.datetime, ca
     return changed
 
 
-def demand_transition(*, demand: Demand | int, actor, action: str, reason: str = "",
-                      now: dt.datetime | None = None, expected_status: str | None = None,
-                      calendar=None, **params) -> Demand:
-    """Apply one action to one demand, or refuse it and change nothing.
+def transition_apply(*, demand: Demand | int, actor, action: str, reason: str = "",
+                     now: dt.datetime | None = None, expected_status: str | None = None,
+                     calendar=None, **params) -> tuple[Demand, DemandEvent]:
+    """Apply one action to one demand, or refuse it and change nothing; returns the demand
+    and the event it wrote (``services.demand_transition`` tells the people concerned).
 
     ``actor`` is a user, or ``None`` for the system (the SLA clock, dispatch jobs).
     ``expected_status``: the state the caller saw; if it moved meanwhile, 409.
@@ -377,19 +378,16 @@ def demand_transition(*, demand: Demand | int, actor, action: str, reason: str =
         event = DemandEvent.objects.create(
             demand=locked, action=action, from_status=from_status, to_status=target,
             actor=actor, actor_role=role, reason=reason, data=data, created_at=now)
-        from .notices import after_transition
-
-        after_transition(demand=locked, event=event)
         if target in WITHDRAWN and from_status not in WITHDRAWN:
             for listener in _WITHDRAWAL_LISTENERS:
                 listener(demand=locked, actor=actor, reason=reason, now=now)
-    return locked
+    return locked, event
 
 
 # A demand that will not be served any more (cancelled, rejected, closed or merged away):
 # the apps that planned work for it withdraw that work at once, in the same transaction.
 # Registered by those apps (dispatch, in its AppConfig.ready), so demands imports none.
-WITHDRAWN = (S.CANCELLED, S.REJECTED, S.CLOSED)
+WITHDRAWN = FINAL_STATUSES
 _WITHDRAWAL_LISTENERS: list = []
 
 

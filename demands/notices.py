@@ -14,6 +14,7 @@ from zhifu.accounts.choices import ManagerLevel, Role
 from zhifu.notifications.services import message, notify
 
 from .choices import DemandKind
+from .lifecycle import ACTION_LABELS
 
 # Steps the retailer is told about (the rest show on the timeline only).
 RETAILER_ACTIONS = {"accept", "reject", "schedule", "start", "wait_customer", "complete",
@@ -42,8 +43,6 @@ def managers_of(demand, level: str):
 
 
 def after_transition(*, demand, event) -> None:
-    from .lifecycle import ACTION_LABELS
-
     label = ACTION_LABELS.get(event.action, event.action)
     title = message(gettext_noop("Demand #%(id)s: %(step)s"), id=demand.pk, step=label)
     key = f"demand:{demand.pk}:event:{event.pk}"

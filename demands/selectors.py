@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from profiling.selectors import retailer_tier
 from zhifu.access import VIEW, restrict
 
 from . import clock
@@ -20,6 +21,7 @@ from .calendar import WorkCalendar
 from .choices import OPEN_STATUSES, SLA_RUNNING, DemandKind, DemandSource, SlaState, Tier
 from .eligibility import ineligibility_reasons
 from .models import CatalogueItem, Demand, DemandEvent
+from .sla import attach_sla_seen
 
 
 def work_calendar() -> WorkCalendar:
@@ -69,8 +71,6 @@ def catalogue_for_retailer(*, retailer, segment: str | None = None,
                            today: dt.date | None = None) -> list[CatalogueTier]:
     """Every active item by tier, each with the reasons it may not be ordered (if any)."""
     if segment is None:
-        from profiling.selectors import retailer_tier
-
         segment = retailer_tier(retailer=retailer, today=today or timezone.localdate())
     open_by_item = dict(
         Demand.objects.filter(retailer=retailer, status__in=OPEN_STATUSES, item__isnull=False)
@@ -139,8 +139,6 @@ def sla_seen_q(state: str, *, now: dt.datetime | None = None) -> Q:
 
 def with_sla_seen(demands) -> list[Demand]:
     """The demands, each knowing its SLA state as of now (one calendar read for all)."""
-    from .sla import attach_sla_seen
-
     return attach_sla_seen(demands)
 
 

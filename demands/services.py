@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from profiling.selectors import retailer_tier
 from zhifu.access.capabilities import Capability, require
 from zhifu.accounts.choices import RetailerStatus
+from zhifu.accounts.selectors import retailer_list
 from zhifu.core.errors import Conflict, DomainError, NotFound
 from zhifu.core.images import clean_image
 from zhifu.core.masking import mask_text
@@ -18,9 +21,10 @@ from zhifu.core.masking import mask_text
 from . import clock, policies
 from .choices import OPEN_STATUSES, DemandKind, DemandSource, Tier
 from .eligibility import ineligibility_reasons
-from .lifecycle import demand_transition
+from .lifecycle import on_demand_withdrawn as register
+from .lifecycle import transition_apply
 from .models import CatalogueItem, Demand, DemandEvent
-from .notices import after_submit
+from .notices import after_submit, after_transition
 from .priority import priority_score
 
 TEXT_MAX = 1000
@@ -40,6 +44,15 @@ SOURCE_BY_ROLE = {policies.RETAILER: DemandSource.RETAILER,
                   policies.MANAGER: DemandSource.MANAGER, policies.ADMIN: DemandSource.MANAGER,
                   policies.SYSTEM: DemandSource.STRATEGY}
 
+
+
+def demand_transition(**arguments) -> Demand:
+    """Apply one lifecycle action (``lifecycle.transition_apply``: the checks, the state, the
+    clocks, the event) and tell the people concerned, in one transaction."""
+    with transaction.atomic():
+        demand, event = transition_apply(**arguments)
+        after_transition(demand=demand, event=event)
+    return demand
 
 def _invalid(message, code: str, field: str | None = None):
     raise DomainError(message, code=code, fields={field: [str(message)]} if field else None)
@@ -76,8 +89,6 @@ def _check_window(start, end, now) -> None:
 
 
 def _check_retailer(*, actor, retailer) -> str:
-    from zhifu.accounts.selectors import retailer_list
-
     role = policies.actor_role(actor)
     visible = role == policies.SYSTEM or (
         role != "" and retailer_list(user=actor).filter(pk=retailer.pk).exists())
@@ -128,8 +139,6 @@ def demand_order(*, retailer, item: CatalogueItem, actor, note: str = "",
     note = _clean_text(note, field="note", required=False)
     _check_window(preferred_start, preferred_end, now)
     if segment is None:
-        from profiling.selectors import retailer_tier
-
         segment = retailer_tier(retailer=retailer, today=timezone.localdate(now))
     reasons = ineligibility_reasons(item=item, retailer=retailer, segment=segment)
     if reasons:
@@ -339,8 +348,6 @@ def catalogue_item_create(*, actor, tier: str, name_zh: str, name_en: str = "",
 
 
 def catalogue_item_prepare(item: CatalogueItem) -> None:
-    from django.core.exceptions import ValidationError
-
     if not (item.name_zh or "").strip():
         _invalid(_("This field is required."), "required", "name_zh")
     try:
@@ -357,6 +364,4 @@ def catalogue_item_prepare(item: CatalogueItem) -> None:
 def on_demand_withdrawn(listener) -> None:
     """Register ``listener(demand=, actor=, reason=, now=)``, called inside the transaction
     that cancels, rejects or closes a demand (see ``lifecycle.on_demand_withdrawn``)."""
-    from .lifecycle import on_demand_withdrawn as register
-
     register(listener)

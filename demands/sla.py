@@ -19,9 +19,9 @@ from zhifu.accounts.choices import ManagerLevel
 from . import clock
 from .choices import SLA_RUNNING, EscalationLevel, SlaState
 from .choices import DemandStatus as S
-from .lifecycle import demand_transition
 from .models import Demand, DemandEscalation
 from .notices import escalation_notice, managers_of
+from .services import demand_transition
 
 AT_RISK, BREACHED, CITY_LEVEL = clock.THRESHOLDS
 # Paused (waiting_customer) demands are skipped: their clock is stopped.

@@ -10,8 +10,10 @@ from django.utils import timezone
 from zhifu.access import restrict
 from zhifu.accounts.policies import is_admin, is_manager, is_specialist
 
+from .adapter import minutes_of
 from .choices import TaskStatus
-from .models import DispatchRun, ServiceTask
+from .models import DispatchRun, ServiceTask, TaskPhoto
+from .services.field import specialist_may_serve
 
 DAY_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS,
                 TaskStatus.DONE)
@@ -40,8 +42,6 @@ def specialist_task_get(*, user, task_id: int) -> ServiceTask | None:
 
 def open_pool(*, user, day: dt.date) -> list[ServiceTask]:
     """Grab mode: offered tasks in the specialist's districts that it may take."""
-    from .services.field import specialist_may_serve
-
     if not is_specialist(user):
         return []
     offered = (restrict(_task_base(), user)
@@ -76,8 +76,6 @@ def tasks_visible_to(*, user) -> QuerySet[ServiceTask]:
 
 def board_summary(*, tasks) -> dict:
     """Per specialist: route, load and Gantt rows; plus the unserved list (for the board)."""
-    from .adapter import minutes_of
-
     lanes: dict[int, dict] = {}
     unserved = []
     for task in tasks:
@@ -109,6 +107,4 @@ def board_summary(*, tasks) -> dict:
 
 def task_photo_visible(*, user, name: str) -> bool:
     """Whether ``user`` may see this stored photo: it belongs to a task the user sees."""
-    from .models import TaskPhoto
-
     return restrict(TaskPhoto, user).filter(image=name).exists()

@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from zhifu.accounts.admin import ImportExportMixin
 
+from .imports import work_quality_import
 from .models import (
     CapabilitySnapshot,
     CoCreationRating,
@@ -47,8 +48,6 @@ class WorkQualityRecordAdmin(ImportExportMixin, admin.ModelAdmin):
 
     @staticmethod
     def import_function(**kwargs):
-        from .imports import work_quality_import
-
         return work_quality_import(**kwargs)
 
     list_display = ("specialist", "period", "order_fulfilment", "e_settlement",

@@ -9,7 +9,9 @@ from decimal import Decimal
 
 from zhifu.accounts.models import Retailer
 
-from .models import OrderRecord
+from .models import Indicator, OrderRecord, ProfileSnapshot, RawValue
+from .recompute import month_start
+from .services import profiles_recompute
 
 NON_TOBACCO_SHARE = {
     "supermarket": 0.55, "convenience": 0.45, "grocery": 0.30, "tobacco_liquor": 0.20,
@@ -75,10 +77,6 @@ def _plausible(indicator, quality: float):
 def seed_profiles(ctx) -> None:
     """Indicator values collected when the history starts (and again this month for some
     shops, a little better), then one profile snapshot per month so trends show."""
-    from .models import Indicator, RawValue
-    from .recompute import month_start
-    from .services import profiles_recompute
-
     first = month_start(ctx.today - dt.timedelta(days=ctx.days))
     current = month_start(ctx.today)
     indicators = list(Indicator.objects.exclude(source__in=["master", "orders"]))
@@ -106,6 +104,5 @@ def seed_profiles(ctx) -> None:
     while period <= current:
         profiles_recompute(period=period, today=ctx.today)
         period = month_start(period + dt.timedelta(days=32))
-    from .models import ProfileSnapshot
 
     ctx.counts["profiles"] = ProfileSnapshot.objects.count()

@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from demands.models import CatalogueItem
+
 from .choices import ConditionKind
 from .models import GradeBandTemplate, StrategyRule
 
 
 def _items():
-    from demands.models import CatalogueItem
-
     return CatalogueItem.objects.filter(active=True).order_by("tier", "sort_order")
 
 

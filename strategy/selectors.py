@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import ngettext
 
+from demands.models import CatalogueItem
 from zhifu.accounts.choices import band_of
 
 from .models import GradeBandTemplate, RetailerStrategy, StrategyRule
@@ -48,8 +49,6 @@ def current_strategy(*, retailer) -> RetailerStrategy | None:
 def strategy_for_display(*, retailer) -> dict:
     """What a specialist sees on a task: the retailer's current strategy, with names of the
     recommended services, or the grade-band baseline when none was generated yet."""
-    from demands.models import CatalogueItem
-
     strategy = current_strategy(retailer=retailer)
     base = baseline_strategy(grade=retailer.grade)
     if strategy is None:

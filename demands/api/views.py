@@ -13,7 +13,6 @@ from zhifu.core.api.filters import StrictFilterBackend
 
 from .. import selectors, services
 from ..filtersets import DemandFilterSet
-from ..lifecycle import demand_transition
 from .serializers import (
     ActionSerializer,
     CatalogueItemSerializer,
@@ -82,7 +81,7 @@ class DemandActionView(APIView):
         data = dict(serializer.validated_data)
         demand = _get(request, pk)
         params = {k: data[k] for k in ("point", "answer", "adopted") if k in data}
-        demand_transition(demand=demand, actor=request.user, action=data["action"],
+        services.demand_transition(demand=demand, actor=request.user, action=data["action"],
                           reason=data.get("reason", ""),
                           expected_status=data.get("expected_status"), **params)
         return Response(DemandDetailSerializer(_get(request, pk),

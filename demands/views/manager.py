@@ -26,7 +26,7 @@ from .. import exports, selectors, services
 from ..choices import DemandStatus
 from ..filtersets import DemandFilterSet
 from ..forms import CatalogueItemForm, ManagerActionForm, TriageForm
-from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions, demand_transition
+from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions
 from ..policies import actor_role
 from ..sla import attach_sla_seen
 from .common import form_error, go, refuse
@@ -123,7 +123,7 @@ def demand_act(request, pk: int):
                       form_error(form))
     data = form.cleaned_data
     try:
-        demand_transition(demand=demand, actor=request.user, action=data["action"],
+        services.demand_transition(demand=demand, actor=request.user, action=data["action"],
                           reason=data.get("reason") or "", expected_status=demand.status,
                           **_resolve(request, data))
     except DomainError as exc:

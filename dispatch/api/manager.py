@@ -18,6 +18,7 @@ from zhifu.accounts import selectors as people
 from zhifu.accounts.models import Retailer, Specialist
 from zhifu.accounts.policies import IsManagerOrAdmin
 from zhifu.core.api.fields import ClockTimeField
+from zhifu.core.errors import DomainError
 from zhifu.core.months import parse_day
 
 from .. import selectors
@@ -87,8 +88,6 @@ class DayPlanView(APIView):
         if code:
             districts = [d for d in districts if d.code == code or d.name == code]
             if not districts:
-                from zhifu.core.errors import DomainError
-
                 raise DomainError(_("Unknown district."), code="bad_filter",
                                   fields={"district": [_("Unknown district.")]})
         tasks = selectors.board_tasks(user=request.user, day=day,

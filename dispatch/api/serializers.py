@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from profiling.selectors import profile_detail
+from strategy.selectors import strategy_for_display
 from zhifu.accounts.api.serializers import PrivateTextField, RetailerBriefSerializer
 from zhifu.core.api.fields import ClockTimeField, NumberField
 
@@ -41,14 +43,10 @@ class TaskDetailSerializer(TaskSerializer):
     @extend_schema_field(serializers.JSONField())
     def get_profile(self, task) -> dict:
         """The retailer's latest profile: six dimension scores (radar) and verdicts."""
-        from profiling.selectors import profile_detail
-
         return profile_detail(retailer=task.retailer)
 
     @extend_schema_field(serializers.JSONField())
     def get_strategy(self, task) -> dict:
-        from strategy.selectors import strategy_for_display
-
         return strategy_for_display(retailer=task.retailer)
 
     def get_photos(self, task) -> list[str]:

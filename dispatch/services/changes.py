@@ -9,18 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from demands.choices import DemandStatus
 from zhifu.access import CHANGE, access
 from zhifu.access.capabilities import Capability, can
 from zhifu.core.errors import DomainError, PermissionDenied
+from zhifu.notifications.services import notify
 
 from ..choices import ACTIVE, MOVABLE, PINNED, TaskSource, TaskStatus
 from ..models import ServiceTask, SpecialistAbsence, TaskEvent
-from .field import replan_day
-
-# Terminal demand states: their tasks are withdrawn (at once, and again at each plan).
-WITHDRAWN_DEMAND_STATES = (DemandStatus.CANCELLED, DemandStatus.REJECTED,
-                           DemandStatus.CLOSED)
+from .runs import replan_day
 
 
 def _require_manager(actor) -> None:
@@ -32,19 +28,6 @@ def _replan_if_current(day: dt.date, district_ids: list[int], now: dt.datetime) 
     if day >= timezone.localdate(now):
         replan_day(day=day, district_ids=district_ids,
                    now=now if day == timezone.localdate(now) else None)
-
-
-def tasks_withdraw_cancelled(*, day: dt.date, district_ids: list[int]) -> int:
-    """Cancel tasks whose demand was cancelled, rejected or closed meanwhile."""
-    stale = list(ServiceTask.objects.filter(
-        service_date=day, district_id__in=district_ids, status__in=(*MOVABLE, *PINNED),
-        demand__status__in=WITHDRAWN_DEMAND_STATES))
-    for task in stale:
-        task.status, task.sequence = TaskStatus.CANCELLED, None
-        task.unserved_reason = _("The demand was withdrawn.")
-    ServiceTask.objects.bulk_update(stale, ["status", "sequence", "unserved_reason"])
-    TaskEvent.objects.bulk_create([TaskEvent(task=t, action="withdrawn") for t in stale])
-    return len(stale)
 
 
 def task_withdraw_for_demand(*, demand, actor, reason: str = "",
@@ -63,8 +46,6 @@ def task_withdraw_for_demand(*, demand, actor, reason: str = "",
     TaskEvent.objects.create(task=task, action="withdrawn", actor=actor,
                              data={"demand": demand.pk, "reason": reason[:200]})
     if previous is not None:
-        from zhifu.notifications.services import notify
-
         notify(recipients=[previous.user], kind="dispatch_changed",
                title=_("A task on %(day)s was withdrawn") % {"day": task.service_date},
                body=task.title, now=now)

@@ -14,17 +14,23 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from demands import services as demand_services
+from demands.choices import DemandStatus
 from zhifu.access import CHANGE, CLAIM, access, restrict
 from zhifu.access.capabilities import Capability, can
 from zhifu.accounts.models import Specialist
 from zhifu.accounts.policies import is_specialist
 from zhifu.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from zhifu.core.images import clean_image
+from zhifu.notifications.services import message, notify
 
 from .. import adapter
-from ..choices import MOVABLE, DispatchMode, ExceptionKind, RunTrigger, TaskStatus
+from ..choices import MOVABLE, DispatchMode, ExceptionKind, TaskStatus
 from ..models import ServiceTask, TaskEvent, TaskPhoto
+from .follow import demand_follow_task
+from .runs import plan_link, replan_day
 
 # A check-in further than this from the shop is flagged for the manager.
 CHECK_IN_FAR_METRES = getattr(settings, "DISPATCH_CHECK_IN_FAR_METRES", 500)
@@ -59,26 +65,6 @@ def _event(task: ServiceTask, action: str, actor, **data) -> None:
 def _wrong_state(task: ServiceTask) -> Conflict:
     return Conflict(_("This cannot be done while the task is %(status)s.")
                     % {"status": task.get_status_display()}, code="wrong_state")
-
-
-def demand_follow_task(*, task: ServiceTask, actor=None) -> None:
-    """Keep the demand behind a task in step with the plan (system actor by default)."""
-    if not task.demand_id:
-        return
-    from demands import services as demand_services
-    from demands.choices import DemandStatus
-    from demands.models import Demand
-
-    demand = Demand.objects.filter(pk=task.demand_id).only("id", "status").first()
-    if demand is None:
-        return
-    if task.specialist_id and task.status in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED) and (
-            demand.status in (DemandStatus.ACCEPTED, DemandStatus.SCHEDULED,
-                              DemandStatus.ESCALATED)):
-        demand_services.demand_schedule(
-            demand=demand, actor=actor,
-            specialist=Specialist.objects.get(pk=task.specialist_id),
-            planned_start=task.planned_start)
 
 
 def task_accept(*, user, task_id: int) -> ServiceTask:
@@ -120,8 +106,6 @@ def task_start(*, user, task_id: int, latitude: float, longitude: float,
         _event(task, "started", user, distance_m=task.check_in_distance_m,
                far=task.check_in_far)
         if task.demand_id:
-            from demands import services as demand_services
-
             demand_services.demand_start(demand=task.demand, actor=user, now=now,
                                          via_task=True)
     return task
@@ -170,8 +154,6 @@ def task_complete(*, user, task_id: int, notes: str, checklist_confirmed: list[s
             TaskPhoto.objects.create(task=task, image=photo)
         _event(task, "completed", user, photos=len(photos))
         if task.demand_id:
-            from demands import services as demand_services
-
             for point in confirmed:
                 if point not in (task.demand.checklist_confirmed or []):
                     demand_services.demand_confirm_checklist(demand=task.demand, actor=user,
@@ -211,9 +193,6 @@ def task_report_exception(*, user, task_id: int, kind: str, note: str = "",
         task.save()
         _event(task, "exception", user, kind=kind, note=note, specialist=previous)
         if task.demand_id:
-            from demands import services as demand_services
-            from demands.choices import DemandStatus
-
             if task.demand.status != DemandStatus.ESCALATED:
                 demand_services.demand_escalate(
                     demand=task.demand, actor=user, now=now,
@@ -221,15 +200,6 @@ def task_report_exception(*, user, task_id: int, kind: str, note: str = "",
         if not grab and task.service_date == timezone.localdate(now):
             replan_day(day=task.service_date, district_ids=[task.district_id], now=now)
     return task
-
-
-def replan_day(*, day: dt.date, district_ids: list[int], seconds: float = 5.0,
-               now: dt.datetime | None = None) -> None:
-    """Re-plan the rest of the day (started work stays where it is)."""
-    from .runs import run_start
-
-    run_start(actor=None, day=day, district_ids=district_ids, seconds=seconds,
-              trigger=RunTrigger.REPLAN, now=now)
 
 
 def specialist_may_serve(*, specialist: Specialist, task: ServiceTask,
@@ -369,12 +339,6 @@ def task_reassign(*, actor, task_id: int, specialist_id: int | None,
 
 
 def _notify_move(task: ServiceTask, previous: int | None) -> None:
-    from django.utils.translation import gettext_noop
-
-    from zhifu.notifications.services import message, notify
-
-    from .runs import plan_link
-
     users = list(Specialist.objects.filter(pk__in=[p for p in (previous, task.specialist_id)
                                                    if p]).select_related("user"))
     if users:

@@ -14,15 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from demands import selectors as demand_selectors
-from demands.choices import ApprovalLevel, DemandStatus
+from demands.choices import FINAL_STATUSES, ApprovalLevel, DemandStatus
 from demands.models import Demand
 from strategy import selectors as strategy_selectors
 from strategy.models import PlannedVisit
 from zhifu.accounts.choices import RetailerStatus, band_of
 from zhifu.accounts.models import Retailer
 
-from ..choices import TaskSource
-from ..models import ServiceTask
+from ..choices import MOVABLE, PINNED, TaskSource, TaskStatus
+from ..models import ServiceTask, TaskEvent
 
 
 def visit_due(*, retailer_id: int, cycle_days: int, day_number: int | None) -> bool:
@@ -133,3 +133,17 @@ def tasks_generate(*, day: dt.date, district_ids: list[int]) -> dict[str, int]:
         after = ServiceTask.objects.filter(service_date=day, source=TaskSource.VISIT,
                                            district_id__in=district_ids).count()
     return {"demands": len(demand_tasks), "visits": after - before}
+
+
+def tasks_withdraw_cancelled(*, day: dt.date, district_ids: list[int]) -> int:
+    """Cancel tasks whose demand ended meanwhile (cancelled, rejected or closed): withdrawn
+    at once when it happens, and again here before each plan."""
+    stale = list(ServiceTask.objects.filter(
+        service_date=day, district_id__in=district_ids, status__in=(*MOVABLE, *PINNED),
+        demand__status__in=FINAL_STATUSES))
+    for task in stale:
+        task.status, task.sequence = TaskStatus.CANCELLED, None
+        task.unserved_reason = _("The demand was withdrawn.")
+    ServiceTask.objects.bulk_update(stale, ["status", "sequence", "unserved_reason"])
+    TaskEvent.objects.bulk_create([TaskEvent(task=t, action="withdrawn") for t in stale])
+    return len(stale)

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import time
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -29,14 +30,17 @@ from zhifu.accounts.choices import ManagerLevel
 from zhifu.accounts.models import District, Specialist
 from zhifu.core.errors import Conflict, DomainError, PermissionDenied
 from zhifu.core.queue import enqueue, enqueue_on_commit
+from zhifu.notifications.services import message, notify
 
 from .. import adapter
 from ..choices import MOVABLE, PINNED, DispatchMode, RunStatus, RunTrigger, TaskStatus
 from ..models import DispatchRun, DistrictSolve, ServiceTask, TaskEvent
-from .changes import tasks_withdraw_cancelled
-from .generation import tasks_generate
+from .follow import demand_follow_task
+from .generation import tasks_generate, tasks_withdraw_cancelled
 
 logger = logging.getLogger(__name__)
+# Runs name their task (dispatch/tasks.py) instead of importing it.
+EXECUTE_TASK = "dispatch.execute_run"
 
 MAX_ATTEMPTS = 3
 MAX_SECONDS = 600
@@ -106,9 +110,8 @@ def run_start(*, actor, day: dt.date, district_ids: list[int] | None = None,
         run.districts.set(sorted(wanted))
         DistrictSolve.objects.bulk_create(
             [DistrictSolve(run=run, district_id=d) for d in sorted(wanted)])
-        from ..tasks import execute_run
 
-        enqueue_on_commit(execute_run, run.pk)
+        enqueue_on_commit(current_app.tasks[EXECUTE_TASK], run.pk)
     return run
 
 
@@ -117,6 +120,13 @@ def nightly_run_start(*, seconds: float) -> DispatchRun:
     (a holiday is skipped, a make-up working day is planned)."""
     day = demand_selectors.work_calendar().next_working_day(timezone.localdate())
     return run_start(actor=None, day=day, seconds=seconds, trigger=RunTrigger.SCHEDULE)
+
+
+def replan_day(*, day: dt.date, district_ids: list[int], seconds: float = 5.0,
+               now: dt.datetime | None = None) -> None:
+    """Re-plan the rest of the day (started work stays where it is)."""
+    run_start(actor=None, day=day, district_ids=district_ids, seconds=seconds,
+              trigger=RunTrigger.REPLAN, now=now)
 
 
 def _count_request(actor) -> None:
@@ -296,8 +306,6 @@ def run_merge_if_complete(*, run_id: int) -> None:
 
 def _apply(run: DispatchRun, solves: list[DistrictSolve]) -> dict:
     """Write the merged plan onto the tasks (inside the merge transaction)."""
-    from ..services.field import demand_follow_task
-
     summary = {"served": 0, "unserved": 0, "tasks": 0, "travel_minutes": 0.0,
                "served_priority": 0.0, "unserved_priority": 0.0, "districts": {}}
     changed: dict[int, set[int]] = {}
@@ -395,7 +403,6 @@ def _notify_changes(run: DispatchRun) -> None:
     changed = run.result.get("changed", {})
     if not changed:
         return
-    from zhifu.notifications.services import message, notify
 
     specialists = Specialist.objects.filter(pk__in=[int(k) for k in changed]).select_related(
         "user")
@@ -412,8 +419,6 @@ def _notify_changes(run: DispatchRun) -> None:
 def _notify_unserved(run: DispatchRun) -> None:
     """Tell the district leads about each task the plan could not serve, once per task and
     day: a re-plan that still cannot serve it tells nobody again."""
-    from zhifu.notifications.services import message, notify
-
     unserved = (ServiceTask.objects.filter(run=run, status=TaskStatus.OPEN)
                 .exclude(unserved_reason="").select_related("district", "retailer"))
     leads: dict[int, list] = {}
@@ -433,8 +438,6 @@ def _notify_unserved(run: DispatchRun) -> None:
 def runs_recover() -> list[int]:
     """Re-send runs a dead worker left behind (lease expired) or a lost message never
     started. Beat calls this every minute; ``run_claim`` decides what is really due."""
-    from ..tasks import execute_run
-
     now = timezone.now()
     due = []
     for run in DispatchRun.objects.filter(status=RunStatus.RUNNING):
@@ -447,6 +450,6 @@ def runs_recover() -> list[int]:
                                                                                    flat=True))
     for run_id in due:
         logger.warning("re-sending dispatch run %s", run_id)
-        if not enqueue(execute_run, run_id):
+        if not enqueue(current_app.tasks[EXECUTE_TASK], run_id):
             break  # the broker is still down: the next sweep tries again
     return due

@@ -5,6 +5,7 @@ radars and ranking, district comparison; every table exports to Excel."""
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from demands.selectors import sla_at_risk, with_sla_seen
 from zhifu.accounts import selectors as people
 from zhifu.accounts.choices import Role
 from zhifu.accounts.policies import role_required
@@ -40,8 +41,6 @@ def _xlsx(rows: list[dict], stem: str):
 
 @role_required(Role.MANAGER, Role.ADMIN)
 def kpi_dashboard(request):
-    from demands.selectors import sla_at_risk, with_sla_seen
-
     first, last = parse_month_range(request.GET.get("from"), request.GET.get("to"))
     scope = dashboard.scope_for(user=request.user, district_code=request.GET.get("district"),
                                 first=first, last=last)

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from demands import services as demand_services
+from demands.models import CatalogueItem
 from zhifu.accounts.choices import Role
 from zhifu.accounts.policies import role_required
 from zhifu.core.errors import DomainError
@@ -22,9 +24,6 @@ def recommended(request):
 @require_POST
 @role_required(Role.RETAILER)
 def recommended_act(request, code: str, action: str):
-    from demands import services as demand_services
-    from demands.models import CatalogueItem
-
     retailer = request.user.retailer
     current = selectors.current_strategy(retailer=retailer)
     offered = {r["item"] for r in (current.recommendations if current else [])}

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 
 from demands.choices import DemandKind, DemandStatus
-from demands.lifecycle import RESUME, SAME, TRANSITIONS, demand_transition
+from demands.lifecycle import RESUME, SAME, TRANSITIONS
 from demands.models import Demand, DemandEvent
+from demands.services import demand_transition
 from tests.demands.conftest import MONDAY_9, catalogue_item, make_demand
 from zhifu.core.errors import DomainError
 

@@ -4,7 +4,7 @@ import pytest
 
 from dispatch.choices import TaskStatus
 from dispatch.models import DispatchRun, ServiceTask, SpecialistAbsence
-from dispatch.services import changes
+from dispatch.services import changes, generation
 from tests import factories
 from tests.dispatch.conftest import local, make_task
 from zhifu.core.errors import DomainError, NotFound
@@ -85,7 +85,7 @@ def test_withdrawn_demands_lose_their_tasks_at_the_next_plan(city):
     demand_services.demand_cancel(demand=demand, actor=shop.user, reason="不需要了")
     task.refresh_from_db()
     assert task.status == TaskStatus.CANCELLED
-    assert changes.tasks_withdraw_cancelled(day=city.day, district_ids=[city.district.id]) == 0
+    assert generation.tasks_withdraw_cancelled(day=city.day, district_ids=[city.district.id]) == 0
 
 
 def test_cancelling_a_demand_withdraws_its_task_tells_the_specialist_and_replans(

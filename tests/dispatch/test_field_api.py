@@ -11,7 +11,7 @@ from PIL import Image
 
 from dispatch.choices import DispatchMode, TaskStatus
 from dispatch.models import ServiceTask, TaskEvent, TaskPhoto
-from dispatch.services import field
+from dispatch.services import field, follow
 from tests import factories
 from tests.conftest import login_api
 from tests.dispatch.conftest import local, make_task
@@ -90,7 +90,7 @@ def test_accept_start_complete_with_photo_lands_on_the_demand_timeline(city, api
     demand_services.demand_accept(demand=demand, actor=city.manager, now=local(city.day, 8))
     task = _assigned(city, shop, city.trainer, 1, demand=demand, source="demand",
                      checklist=["设备检查"])
-    field.demand_follow_task(task=task)
+    follow.demand_follow_task(task=task)
     login_api(api, city.trainer.user)
     assert api.post(f"/api/v1/specialist/tasks/{task.pk}/accept/").status_code == 200
     assert api.post(f"/api/v1/specialist/tasks/{task.pk}/accept/").status_code == 200  # no-op

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from zhifu.accounts.choices import Role
 from zhifu.core.errors import NotFound
 
 from .rules import ACTIONS, CHANGE, CLAIM, NONE, RULES, VIEW
@@ -66,10 +69,6 @@ def district_staff(district_id: int, *, managers: bool = True, specialists: bool
                    level: str | None = None) -> QuerySet:
     """The people whose scope covers a district: its managers (at ``level`` if given) and
     the specialists who serve it. The inverse of a scope: who is told, who may handle."""
-    from django.contrib.auth import get_user_model
-
-    from zhifu.accounts.choices import Role
-
     condition = Q(pk__in=[])
     if managers:
         manager = Q(role=Role.MANAGER, managed_districts__id=district_id)
@@ -108,8 +107,6 @@ class WriteScope:
         if self.everything or district_id is None:
             return True
         if self._districts is None:
-            from django.apps import apps
-
             self._districts = frozenset(restrict(apps.get_model("accounts.District"),
                                                  self.actor, CHANGE)
                                         .values_list("pk", flat=True))

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhifu.core.errors import DomainError
+from zhifu.core.masking import mask_id_number
 
 from . import imports
 from .forms import AdminLoginForm, ImportForm
@@ -58,8 +60,6 @@ class ImportExportMixin:
 
     def import_view(self, request):
         if not self.has_add_permission(request) or not self.has_change_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
                    "title": _("Import %(name)s") % {"name": self.model._meta.verbose_name_plural}}
@@ -161,7 +161,6 @@ class RetailerAdmin(ImportExportMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("owner's ID number"))
     def owner_id_number_masked(self, obj):
         # Shown masked even here; it is set only through the consent-checked service.
-        from zhifu.core.masking import mask_id_number
 
         return mask_id_number(obj.owner_id_number) or "—"
 

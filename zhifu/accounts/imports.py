@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhifu.access import WriteScope
@@ -28,7 +28,16 @@ from .choices import (
     Role,
     Title,
 )
-from .models import District, Grid, Retailer, Skill, Specialist, SpecialistSkill, User
+from .models import (
+    ConsentRecord,
+    District,
+    Grid,
+    Retailer,
+    Skill,
+    Specialist,
+    SpecialistSkill,
+    User,
+)
 from .policies import can_view_unmasked
 from .tabular import Column, ImportReport, RowParser, classify_changes, read_table, write_table
 from .validators import validate_id_number
@@ -224,8 +233,6 @@ def retailer_import(*, content: bytes, filename: str, commit: bool, actor) -> Im
 
 
 def _consented_licences(licences: list[str]) -> set[str]:
-    from .models import ConsentRecord
-
     return set(ConsentRecord.objects.filter(
         retailer__licence_no__in=licences, purpose=ConsentRecord.Purpose.ID_NUMBER,
         withdrawn_at__isnull=True).values_list("retailer__licence_no", flat=True))
@@ -233,10 +240,6 @@ def _consented_licences(licences: list[str]) -> set[str]:
 
 def _store_id_numbers(id_numbers: dict[str, tuple[str, str]]) -> None:
     """ID numbers with their consent: a record for each consent given in the file."""
-    from django.utils import timezone
-
-    from .models import ConsentRecord
-
     if not id_numbers:
         return
     shops = Retailer.objects.in_bulk(list(id_numbers), field_name="licence_no")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,8 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 from zhifu.access import CHANGE, restrict
 from zhifu.core.errors import DomainError, PermissionDenied
 
-from .models import RevokedAccessToken
+from .models import ConsentRecord, RevokedAccessToken
+from .validators import validate_id_number
 
 
 def session_logout_api(*, refresh: str, access: AccessToken | None) -> None:
@@ -75,11 +77,6 @@ def retailer_id_number_set(*, retailer, id_number: str, actor, consent_how: str 
                            now: dt.datetime | None = None):
     """Store the licence holder's ID number, only under consent: one already in force, or
     the one recorded now (``consent_how`` says how it was given)."""
-    from django.core.exceptions import ValidationError
-
-    from .models import ConsentRecord
-    from .validators import validate_id_number
-
     if not _may_edit_retailer(actor, retailer):
         raise PermissionDenied(_("Only the shop's managers record its owner's ID number."))
     id_number = (id_number or "").strip().upper()
@@ -108,8 +105,6 @@ def retailer_id_number_set(*, retailer, id_number: str, actor, consent_how: str 
 
 def retailer_consent_withdraw(*, retailer, actor, now: dt.datetime | None = None) -> None:
     """The owner withdraws consent: the ID number is erased at once."""
-    from .models import ConsentRecord
-
     if not _may_edit_retailer(actor, retailer):
         raise PermissionDenied(_("Only the shop's managers record consent."))
     with transaction.atomic():

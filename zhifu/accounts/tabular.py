@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -255,8 +258,6 @@ def write_table(*, rows: list[dict], columns: list[Column], fmt: str, language: 
 # --- staged uploads: a preview keeps the file so "commit" needs no second upload -----------
 
 def _staging_dir():
-    from django.conf import settings
-
     path = settings.MEDIA_ROOT / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -264,8 +265,6 @@ def _staging_dir():
 
 def staged_save(*, content: bytes, filename: str) -> str:
     """Keep an uploaded file for its commit step; returns an opaque token."""
-    import uuid
-
     suffix = ".xlsx" if filename.lower().endswith((".xlsx", ".xlsm")) else ".csv"
     token = uuid.uuid4().hex + suffix
     (_staging_dir() / token).write_bytes(content)
@@ -273,8 +272,6 @@ def staged_save(*, content: bytes, filename: str) -> str:
 
 
 def staged_load(*, token: str) -> tuple[bytes, str]:
-    import re
-
     if not re.fullmatch(r"[0-9a-f]{32}\.(csv|xlsx)", token or ""):
         raise DomainError(_("This import has expired; upload the file again."),
                           code="import_expired")

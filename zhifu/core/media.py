@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.views.decorators.http import require_safe
@@ -36,8 +37,6 @@ def _rule_for(name: str) -> MediaRule | None:
 def protected_media(request, name: str):
     user = request.user
     if not user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     rule = _rule_for(name)
     if rule is None or not rule(user=user, name=name):

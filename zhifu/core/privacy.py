@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 
 from .masking import has_personal_number, mask_phone, mask_text, personal_numbers
+from .models import PersonalDataAccess
 
 _pending: contextvars.ContextVar[list | None] = contextvars.ContextVar("pii_pending",
                                                                       default=None)
@@ -20,7 +21,6 @@ def record_unmasked(*, user, value: str, where: str = "") -> None:
     """Note that ``user`` was shown ``value`` whole."""
     if not value:
         return
-    from .models import PersonalDataAccess
 
     row = PersonalDataAccess(user_id=getattr(user, "pk", None), masked_value=mask_phone(value),
                              where=(where or _where.get())[:255])
@@ -59,8 +59,6 @@ class PersonalDataAuditMiddleware:
                 response.render()  # template responses reveal numbers while rendering
             rows = _pending.get()
             if rows:
-                from .models import PersonalDataAccess
-
                 PersonalDataAccess.objects.bulk_create(rows)
             return response
         finally:

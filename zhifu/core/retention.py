@@ -18,6 +18,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from zhifu.accounts.choices import RetailerStatus
+from zhifu.accounts.models import Retailer, RevokedAccessToken, User
+from zhifu.notifications.models import Notification
+
+from .models import PersonalDataAccess
 
 REDACTED = "—"
 
@@ -35,9 +42,6 @@ def register_shop_history_redactor(redactor: Callable[..., None]) -> None:
 
 
 def _anonymise_shops(cutoff: dt.datetime) -> int:
-    from zhifu.accounts.choices import RetailerStatus
-    from zhifu.accounts.models import Retailer, User
-
     shops = list(Retailer.objects.filter(status=RetailerStatus.CLOSED, updated_at__lt=cutoff)
                  .exclude(owner_name=REDACTED))
     ids = [s.pk for s in shops]
@@ -57,13 +61,6 @@ def _anonymise_shops(cutoff: dt.datetime) -> int:
 
 
 def personal_data_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
-    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
-
-    from zhifu.accounts.models import RevokedAccessToken
-    from zhifu.notifications.models import Notification
-
-    from .models import PersonalDataAccess
-
     now = now or timezone.now()
 
     def days(name: str, default: int) -> dt.datetime:

@@ -8,9 +8,12 @@ every text cell is also stored as text, never as a formula. Numbers stay numbers
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 from collections.abc import Sequence
+
+from openpyxl import Workbook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,16 +31,12 @@ def spreadsheet_bytes(*, headers: Sequence[str], rows: Sequence[Sequence], fmt: 
     headers = [escape_cell(str(h)) for h in headers]
     safe_rows = [[escape_cell(_plain(v)) for v in row] for row in rows]
     if fmt == "csv":
-        import csv
-
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(headers)
         writer.writerows(safe_rows)
         return buffer.getvalue().encode("utf-8-sig")
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
         book = Workbook(write_only=False)
         sheet = book.active
         sheet.append(headers)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from zhifu.core.errors import DomainError
@@ -24,8 +25,6 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"No such file: {path}")
         actor = None
         if opts.get("as_user"):
-            from django.contrib.auth import get_user_model
-
             actor = get_user_model().objects.filter(username=opts["as_user"],
                                                     is_active=True).first()
             if actor is None:
