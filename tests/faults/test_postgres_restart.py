@@ -89,8 +89,8 @@ def test_the_app_reconnects_after_a_postgres_restart(tmp_path):
                 break
             time.sleep(0.2)
         # The server's kept connection died with the restart: the very next requests
-        # must notice, reconnect and answer.
-        assert _get(f"{url}/healthz/") == 200
+        # must notice, reconnect and answer (readiness queries the database).
+        assert _get(f"{url}/readyz/") == 200
         assert _get(f"{url}/api/v1/specialist/day/", token) == 200
         assert _get(f"{url}/api/v1/me/", token) == 200
     finally:
