@@ -12,23 +12,38 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 
+APP_SERVICES = ("migrate", "web", "worker-default", "worker-dispatch", "beat")
+
+
 def test_compose_has_the_production_services():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
-    for name in ("web", "worker", "beat"):
-        assert services[name]["image"] == "zhifu:latest"  # one image for all three
+    assert set(services) == {"postgres", "redis", *APP_SERVICES}
+    for name in APP_SERVICES:
+        assert services[name]["image"] == "zhifu:latest"  # one image for all of them
         env = services[name]["environment"]
         assert env["DJANGO_SETTINGS_MODULE"] == "zhifu.settings.production"
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:")
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
-    for name in ("postgres", "redis", "web", "worker"):
+    for name in ("postgres", "redis", "web", "worker-default", "worker-dispatch"):
         assert "test" in services[name]["healthcheck"]
+    assert "/readyz/" in " ".join(services["web"]["healthcheck"]["test"])
     assert "gunicorn" in services["web"]["command"]
     assert "beat" in services["beat"]["command"]
-    assert "dispatch" in " ".join(services["worker"]["command"])
     assert {"pgdata", "redisdata", "media"} <= set(compose["volumes"])
+
+
+def test_migrations_run_once_before_everything_else():
+    """A one-shot job, not part of web's command: scaling web never races two migrations."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    migrate = services["migrate"]
+    assert migrate["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert migrate["restart"] == "no"
+    for name in ("web", "worker-default", "worker-dispatch", "beat"):
+        assert "migrate" not in " ".join(services[name]["command"])
+        assert (services[name]["depends_on"]["migrate"]["condition"]
+                == "service_completed_successfully")
 
 
 def test_the_image_build_steps_work(tmp_path):

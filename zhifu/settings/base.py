@@ -253,9 +253,26 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Solver runs get their own queue so they never hold up short jobs.
+# Solver runs get their own queue, served by their own worker (docker-compose.yml:
+# worker-dispatch), so a long solve never holds up the SLA sweep, the sweepers or any other
+# short job (worker-default). Every task is named here; tests/core/test_queues.py checks
+# that none is missing and that the compose workers serve exactly these queues.
 DISPATCH_QUEUE = os.environ.get("DISPATCH_QUEUE", "dispatch")
-CELERY_TASK_ROUTES = {"dispatch.*": {"queue": DISPATCH_QUEUE}}
+DEFAULT_QUEUE_TASKS = (
+    "core.health_probe", "core.resend_stale_jobs", "core.personal_data_purge",
+    "profiling.recompute_profiles",
+    "demands.sla_sweep",
+    "strategy.generate_strategies", "strategy.collect_feedback", "strategy.generate_nightly",
+    # Beat's nightly run only writes the run row and queues it; the sweeper of dead runs
+    # must run even while every dispatch slot is busy solving.
+    "dispatch.plan_tomorrow", "dispatch.recover_runs",
+    "evaluation.points_sync", "evaluation.month_close",
+)
+DISPATCH_QUEUE_TASKS = ("dispatch.execute_run", "dispatch.solve_district")
+CELERY_TASK_ROUTES = {
+    **{name: {"queue": CELERY_TASK_DEFAULT_QUEUE} for name in DEFAULT_QUEUE_TASKS},
+    **{name: {"queue": DISPATCH_QUEUE} for name in DISPATCH_QUEUE_TASKS},
+}
 # Unacknowledged messages (a worker died holding them) go back to the queue after this.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
