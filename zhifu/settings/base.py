@@ -30,7 +30,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 # The embedded default is for a developer's machine only; production.py refuses it.
 INSECURE_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", INSECURE_DEV_SECRET_KEY)
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
+# Off unless asked for (DJANGO_DEBUG=1); development.py, which `make run` uses, turns it on.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 # The OpenAPI schema and its viewers: public only while developing.
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", default=DEBUG)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -108,8 +109,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Importing settings touches no disk: the SQLite file's folder and STATIC_ROOT are made
+# when the apps are ready (zhifu.core.apps.CoreConfig.ready).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Concurrent requests on the dev server must wait for the write lock, not fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -146,7 +148,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start otherwise
 MEDIA_URL = "/media/"
 # Uploaded files are served by zhifu.core.media.protected_media only: "django" streams them,
 # "x-accel" hands them to nginx through an internal location (docs/operations.md).
