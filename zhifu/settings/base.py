@@ -13,6 +13,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from zhifu.core.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhifu.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zhifu.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -311,26 +314,11 @@ DISPATCH_PLAN_HORIZON_DAYS = int(os.environ.get("DISPATCH_PLAN_HORIZON_DAYS", "1
 DISPATCH_RUNS_PER_HOUR = int(os.environ.get("DISPATCH_RUNS_PER_HOUR", "30"))
 
 # --- people's data ------------------------------------------------------------------
-# Log lines never carry a full phone or ID number: the filter masks them.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"mask_personal": {"()": "zhifu.core.logging.MaskPersonalDataFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["mask_personal"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-    },
-}
+# Log lines never carry a full phone or ID number (the masking filter on every handler) and
+# carry the id of the request they belong to; LOG_FORMAT=json writes one JSON object a line.
+LOGGING = logging_config(level=os.environ.get("LOG_LEVEL", "INFO"),
+                         log_format=os.environ.get("LOG_FORMAT", "plain"))
+LOGGING["loggers"] = {"django.db.backends": {"level": "WARNING"}}
 
 # Retention (days): a closed shop's personal data; notifications; the audit trail.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", str(3 * 365)))
