@@ -10,7 +10,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
+        from . import reporting
+
         prepare_local_folders()
+        # Error reporting starts here, not in settings: importing settings has no effects.
+        reporting.init_from_environment()
 
 
 def prepare_local_folders() -> None:
