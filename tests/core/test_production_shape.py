@@ -64,3 +64,14 @@ def test_the_image_build_steps_work(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
     assert list((tmp_path / "static" / "vendor").rglob("echarts.min.*.js"))
+
+
+def test_ci_lints_before_the_suites():
+    """ruff and makemigrations --check run first, through the same `make lint` developers
+    run (the layer test, tests/core/test_layers.py, runs in every suite)."""
+    makefile = (ROOT / "Makefile").read_text()
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "ruff check ." in lint
+    assert "makemigrations --check --dry-run" in lint
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make lint" in ci and ci.index("make lint") < ci.index("make test")
