@@ -22,7 +22,11 @@ def _python(code: str, **env_changes) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items()
            if k not in ("DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE", "API_DOCS_PUBLIC",
                         "DJANGO_SECRET_KEY", "SENTRY_DSN")}
-    env.update(env_changes)
+    for name, value in env_changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -60,7 +64,7 @@ assert Path(os.environ["SQLITE_PATH"]).parent.is_dir()
 assert Path(os.environ["STATIC_ROOT"]).is_dir()
 print("ok")
 """
-    result = _python(code, SQLITE_PATH=str(sqlite), STATIC_ROOT=str(static))
+    result = _python(code, SQLITE_PATH=str(sqlite), STATIC_ROOT=str(static), DATABASE_URL=None)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("ok")
 
@@ -80,3 +84,41 @@ def test_manage_py_defaults_to_development_and_gunicorn_to_production(tmp_path):
     wsgi = subprocess.run([sys.executable, "-c", "import zhifu.wsgi"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert wsgi.returncode != 0 and "DJANGO_SECRET_KEY" in wsgi.stderr
+
+
+DATABASE_PROBE = """
+import json
+import zhifu.settings.base as s
+db = s.DATABASES["default"]
+print(json.dumps({"engine": db["ENGINE"], "max_age": db["CONN_MAX_AGE"],
+                  "options": db.get("OPTIONS", {})}))
+"""
+
+
+def _database(**env) -> dict:
+    result = _python(DATABASE_PROBE, **env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_uses_psycopg3s_pool_unless_turned_off(tmp_path):
+    url = "postgres://zhifu@db.example.invalid:5432/zhifu"
+    pooled = _database(DATABASE_URL=url, DB_CONN_MAX_AGE="600")
+    assert pooled["engine"] == "django.db.backends.postgresql"
+    assert pooled["max_age"] == 0  # Django's pool requires it; the pool keeps connections
+    assert pooled["options"]["pool"] == {"min_size": 1, "max_size": 10, "timeout": 10.0}
+    assert pooled["options"]["connect_timeout"] == 5
+    persistent = _database(DATABASE_URL=url, DB_CONN_MAX_AGE="600", DB_POOL="0")
+    assert persistent["max_age"] == 600 and "pool" not in persistent["options"]
+    sqlite = _database(DATABASE_URL=None, SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+    assert sqlite["engine"] == "django.db.backends.sqlite3" and sqlite["max_age"] == 0
+    assert "pool" not in sqlite["options"]
+
+
+def test_the_postgresql_driver_is_psycopg_3():
+    import importlib.util
+
+    assert importlib.util.find_spec("psycopg") and importlib.util.find_spec("psycopg_pool")
+    from django.db.backends.postgresql import base
+
+    assert base.is_psycopg3

@@ -39,10 +39,10 @@ def test_the_app_reconnects_after_a_postgres_restart(tmp_path):
     server_url = os.environ.get("DATABASE_URL", "")
     if not server_url.startswith("postgres") or not shutil.which("pg_ctlcluster"):
         pytest.skip("needs the local PostgreSQL server (DATABASE_URL=postgres://…)")
-    import psycopg2
+    import psycopg
 
     base = server_url.rsplit("/", 1)[0]
-    connection = psycopg2.connect(f"{base}/postgres")
+    connection = psycopg.connect(f"{base}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}"')

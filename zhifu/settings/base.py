@@ -119,9 +119,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
     # A database that does not answer fails a request (and /readyz/) in seconds, not minutes.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
+    _options.setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
+    if env_bool("DB_POOL", default=True):
+        # psycopg 3's pool keeps the connections (docs/benchmarks.md, "the database
+        # driver"); Django requires CONN_MAX_AGE 0 with it. Each taken connection is
+        # checked first (conn_health_checks), so a restarted server costs no request.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        _options["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
+            "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")),
+            # Seconds a request waits for a free connection before failing.
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
