@@ -41,8 +41,10 @@ bench-solver: bench-deps
 	  --instances $(addprefix ../shared/bench/solomon/,R101.vrp R105.vrp R201.vrp R205.vrp \
 	  C101.vrp C105.vrp C201.vrp C205.vrp RC101.vrp RC105.vrp RC201.vrp RC205.vrp)
 
+## make lint: ruff on the whole tree, and no model change without its migration
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

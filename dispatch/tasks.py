@@ -1,7 +1,8 @@
 """Celery tasks of the dispatch app: thin wrappers that take ids and call services.
 
-Runs travel on their own ``dispatch`` queue (``CELERY_TASK_ROUTES``) so long solves never
-hold up short jobs.
+Runs (``execute_run``, ``solve_district``) travel on their own ``dispatch`` queue and
+worker (``CELERY_TASK_ROUTES``) so long solves never hold up short jobs; the nightly plan
+and the sweeper of dead runs are short and go to ``default``.
 """
 
 from celery import shared_task

@@ -5,11 +5,18 @@ import os
 from celery import Celery
 from celery.signals import setup_logging
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifu.settings.base")
+from zhifu.core import tracing
+
+# A worker or manage.py started by hand is a developer's: development settings unless
+# DJANGO_SETTINGS_MODULE says otherwise. The package imports this module before anything
+# else runs, so zhifu/wsgi.py reads this flag to default gunicorn to production instead.
+SETTINGS_DEFAULTED = "DJANGO_SETTINGS_MODULE" not in os.environ
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifu.settings.development")
 
 app = Celery("zhifu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+tracing.connect()
 
 
 @setup_logging.connect

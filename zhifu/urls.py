@@ -34,6 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
+    path("readyz/", core_views.readyz, name="readyz"),
     # Uploaded files, only for those who may see what they belong to (zhifu/core/media.py).
     path("media/<path:name>", protected_media, name="media"),
     path("api/v1/", include(api_v1)),

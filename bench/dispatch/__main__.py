@@ -40,9 +40,9 @@ def _manage(env: dict, *args: str) -> str:
 
 
 def _recreate_database(server_url: str, name: str) -> None:
-    import psycopg2
+    import psycopg
 
-    connection = psycopg2.connect(f"{server_url}/postgres")
+    connection = psycopg.connect(f"{server_url}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -77,9 +77,9 @@ def main() -> None:
             raise SystemExit("failed: " + " ".join(command))
 
     if not args.reuse:
-        import psycopg2
+        import psycopg
 
-        connection = psycopg2.connect(f"{args.server}/postgres")
+        connection = psycopg.connect(f"{args.server}/postgres")
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{args.database}"')

@@ -161,7 +161,26 @@ def run_wrk(args, sessions) -> None:
               f"{errors:>8}")
 
 
-def run_wrk_mix(args, sessions) -> None:
+def process_cpu_seconds(parent_pid: int) -> float:
+    """User + system CPU seconds used so far by the children of ``parent_pid`` (gunicorn's
+    workers). Unlike requests per second it barely moves when other work shares the cores,
+    so it compares two builds of the server fairly on a busy machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state, ppid, …; utime and stime are fields 14 and 15 of stat.
+        if int(fields[1]) == parent_pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def run_wrk_mix(args, sessions, server_pid: int) -> None:
     """The same 60/30/10 mix of users and pages, driven by wrk: every request draws a
     random (user, page) pair from the logged-in users' visits."""
     entries = []
@@ -182,15 +201,18 @@ def run_wrk_mix(args, sessions) -> None:
     script.write_text("local entries = {\n" + lines + "\n}\nmath.randomseed(1)\n"
                       "request = function()\n  local e = entries[math.random(#entries)]\n"
                       "  return wrk.format('GET', e.path, e.headers)\nend\n" + WRK_REPORT)
+    cpu_before = process_cpu_seconds(server_pid)
     out = subprocess.run(["wrk", "-t1", "-c16", f"-d{int(args.seconds)}s", "-s", str(script),
                           f"http://127.0.0.1:{args.port}/"], capture_output=True, text=True,
                          timeout=args.seconds + 60).stdout
+    server_cpu = process_cpu_seconds(server_pid) - cpu_before
     line = next(line for line in out.splitlines() if line.startswith("RESULT"))
     rps, p50, p95, errors, total = line.split()[1:]
     print(f"wrk mix: {len(sessions)} users' visits ({len(entries)} requests drawn at random), "
           f"16 connections, {args.seconds:.0f} s; gunicorn with {args.workers} workers")
     print(f"requests {total}, {float(rps):.1f} req/s, p50 {float(p50):.1f} ms, "
-          f"p95 {float(p95):.1f} ms, non-2xx {errors}")
+          f"p95 {float(p95):.1f} ms, non-2xx {errors}, "
+          f"server CPU {server_cpu * 1000 / max(1, int(total)):.1f} ms per request")
 
 
 def main() -> None:
@@ -248,7 +270,7 @@ def main() -> None:
             run_wrk(args, sessions)
             return
         if args.wrk_mix:
-            run_wrk_mix(args, sessions)
+            run_wrk_mix(args, sessions, server.pid)
             return
         print(f"{len(sessions)} virtual users logged in "
               f"({', '.join(f'{r}: {sum(1 for s in sessions if s[0] == r)}' for r in SCENARIOS)});"

@@ -62,9 +62,9 @@ def main() -> None:
     parser.add_argument("--server", default="postgres://root@127.0.0.1:5432")
     parser.add_argument("--database", default="zhifu_bench_strategy")
     args = parser.parse_args()
-    import psycopg2
+    import psycopg
 
-    connection = psycopg2.connect(f"{args.server}/postgres")
+    connection = psycopg.connect(f"{args.server}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{args.database}"')

@@ -39,10 +39,10 @@ def test_the_app_reconnects_after_a_postgres_restart(tmp_path):
     server_url = os.environ.get("DATABASE_URL", "")
     if not server_url.startswith("postgres") or not shutil.which("pg_ctlcluster"):
         pytest.skip("needs the local PostgreSQL server (DATABASE_URL=postgres://…)")
-    import psycopg2
+    import psycopg
 
     base = server_url.rsplit("/", 1)[0]
-    connection = psycopg2.connect(f"{base}/postgres")
+    connection = psycopg.connect(f"{base}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}"')
@@ -89,8 +89,8 @@ def test_the_app_reconnects_after_a_postgres_restart(tmp_path):
                 break
             time.sleep(0.2)
         # The server's kept connection died with the restart: the very next requests
-        # must notice, reconnect and answer.
-        assert _get(f"{url}/healthz/") == 200
+        # must notice, reconnect and answer (readiness queries the database).
+        assert _get(f"{url}/readyz/") == 200
         assert _get(f"{url}/api/v1/specialist/day/", token) == 200
         assert _get(f"{url}/api/v1/me/", token) == 200
     finally:

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,25 @@ class CoreConfig(AppConfig):
     name = "zhifu.core"
     label = "core"
     verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from . import reporting
+
+        prepare_local_folders()
+        # Error reporting starts here, not in settings: importing settings has no effects.
+        reporting.init_from_environment()
+
+
+def prepare_local_folders() -> None:
+    """The folders the settings point at, made once the apps load rather than when the
+    settings are imported: the SQLite file's (so ``make run`` works on a fresh clone) and
+    STATIC_ROOT (whitenoise warns on every start when it is missing)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    name = str(database.get("NAME") or "")
+    if database["ENGINE"] == "django.db.backends.sqlite3" and name and not (
+            name == ":memory:" or name.startswith("file:")):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+    if settings.STATIC_ROOT:
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)

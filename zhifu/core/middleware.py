@@ -1,8 +1,32 @@
-"""Refuse input no field can hold, before any view sees it."""
+"""Middleware of the platform: request ids, refusing input no field can hold, security
+headers, domain errors as their own responses."""
 
 from django.utils.translation import gettext as _
 
+from .logging import accepted_request_id, request_id_var
 from .views import _error
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (the caller's X-Request-ID when it is a short safe token),
+    echoes it in the response and tags every log line of the request with it, and the
+    Celery tasks the request sends (``zhifu.core.tracing``). First in MIDDLEWARE, so the
+    other middleware's lines carry it too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = accepted_request_id(request.headers.get(REQUEST_ID_HEADER))
+        token = request_id_var.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response[REQUEST_ID_HEADER] = request.request_id
+        return response
 
 NUL = "\x00"
 

@@ -1,21 +1,25 @@
-"""Health check and error pages: JSON under /api/, a page in the user's language elsewhere."""
+"""Health checks and error pages: JSON under /api/, a page in the user's language elsewhere."""
 
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from . import health
 from .api.errors import json_error_view
 
 
 def healthz(request):
-    """Liveness and database reachability for the load balancer and compose healthchecks."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return JsonResponse({"status": "ok"})
-    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        return JsonResponse({"status": "database unavailable"}, status=503)
+    """Liveness: the process is up and answering. It touches no dependency, so a database
+    outage never makes the orchestrator restart healthy web processes."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request):
+    """Readiness: 200 when the database, the cache and the broker all answer in time,
+    503 naming the checks that failed otherwise (for load balancers and compose)."""
+    ready, checks = health.readiness()
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks},
+                        status=200 if ready else 503)
 
 
 def _error(request, status: int, code: str, message: str):

@@ -13,6 +13,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from zhifu.core.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -30,7 +32,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 # The embedded default is for a developer's machine only; production.py refuses it.
 INSECURE_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", INSECURE_DEV_SECRET_KEY)
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
+# Off unless asked for (DJANGO_DEBUG=1); development.py, which `make run` uses, turns it on.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 # The OpenAPI schema and its viewers: public only while developing.
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", default=DEBUG)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhifu.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zhifu.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,11 +115,27 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Importing settings touches no disk: the SQLite file's folder and STATIC_ROOT are made
+# when the apps are ready (zhifu.core.apps.CoreConfig.ready).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Concurrent requests on the dev server must wait for the write lock, not fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database that does not answer fails a request (and /readyz/) in seconds, not minutes.
+    _options.setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
+    if env_bool("DB_POOL", default=True):
+        # psycopg 3's pool keeps the connections (docs/benchmarks.md, "the database
+        # driver"); Django requires CONN_MAX_AGE 0 with it. Each taken connection is
+        # checked first (conn_health_checks), so a restarted server costs no request.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        _options["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
+            "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")),
+            # Seconds a request waits for a free connection before failing.
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -145,7 +165,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start otherwise
 MEDIA_URL = "/media/"
 # Uploaded files are served by zhifu.core.media.protected_media only: "django" streams them,
 # "x-accel" hands them to nginx through an internal location (docs/operations.md).
@@ -252,9 +271,26 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Solver runs get their own queue so they never hold up short jobs.
+# Solver runs get their own queue, served by their own worker (docker-compose.yml:
+# worker-dispatch), so a long solve never holds up the SLA sweep, the sweepers or any other
+# short job (worker-default). Every task is named here; tests/core/test_queues.py checks
+# that none is missing and that the compose workers serve exactly these queues.
 DISPATCH_QUEUE = os.environ.get("DISPATCH_QUEUE", "dispatch")
-CELERY_TASK_ROUTES = {"dispatch.*": {"queue": DISPATCH_QUEUE}}
+DEFAULT_QUEUE_TASKS = (
+    "core.health_probe", "core.resend_stale_jobs", "core.personal_data_purge",
+    "profiling.recompute_profiles",
+    "demands.sla_sweep",
+    "strategy.generate_strategies", "strategy.collect_feedback", "strategy.generate_nightly",
+    # Beat's nightly run only writes the run row and queues it; the sweeper of dead runs
+    # must run even while every dispatch slot is busy solving.
+    "dispatch.plan_tomorrow", "dispatch.recover_runs",
+    "evaluation.points_sync", "evaluation.month_close",
+)
+DISPATCH_QUEUE_TASKS = ("dispatch.execute_run", "dispatch.solve_district")
+CELERY_TASK_ROUTES = {
+    **{name: {"queue": CELERY_TASK_DEFAULT_QUEUE} for name in DEFAULT_QUEUE_TASKS},
+    **{name: {"queue": DISPATCH_QUEUE} for name in DISPATCH_QUEUE_TASKS},
+}
 # Unacknowledged messages (a worker died holding them) go back to the queue after this.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
@@ -292,26 +328,11 @@ DISPATCH_PLAN_HORIZON_DAYS = int(os.environ.get("DISPATCH_PLAN_HORIZON_DAYS", "1
 DISPATCH_RUNS_PER_HOUR = int(os.environ.get("DISPATCH_RUNS_PER_HOUR", "30"))
 
 # --- people's data ------------------------------------------------------------------
-# Log lines never carry a full phone or ID number: the filter masks them.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"mask_personal": {"()": "zhifu.core.logging.MaskPersonalDataFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["mask_personal"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-    },
-}
+# Log lines never carry a full phone or ID number (the masking filter on every handler) and
+# carry the id of the request they belong to; LOG_FORMAT=json writes one JSON object a line.
+LOGGING = logging_config(level=os.environ.get("LOG_LEVEL", "INFO"),
+                         log_format=os.environ.get("LOG_FORMAT", "plain"))
+LOGGING["loggers"] = {"django.db.backends": {"level": "WARNING"}}
 
 # Retention (days): a closed shop's personal data; notifications; the audit trail.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", str(3 * 365)))
