@@ -28,6 +28,7 @@ from demands.models import Demand, DemandEvent
 from zhifu.accounts import selectors as people
 from zhifu.accounts.choices import RetailerStatus
 from zhifu.accounts.models import Retailer, Skill, SpecialistSkill
+from zhifu.core.months import add_months, this_month
 
 from .models import CapabilitySnapshot, ManagerReview, ServiceRating
 from .selectors import ranking
@@ -53,11 +54,6 @@ class Scope:
         return timezone.make_aware(dt.datetime.combine(self.end, dt.time()))
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def scope_for(*, user, district_code: str | None, first: dt.date | None,
               last: dt.date | None) -> Scope:
     """The manager's districts (or the one chosen among them) over [first, last] months;
@@ -65,8 +61,7 @@ def scope_for(*, user, district_code: str | None, first: dt.date | None,
     districts = people.district_list(user=user)
     if district_code:
         districts = districts.filter(code=district_code)
-    this_month = timezone.localdate().replace(day=1)
-    last = (last or this_month).replace(day=1)
+    last = (last or this_month()).replace(day=1)
     first = (first or add_months(last, -5)).replace(day=1)
     if first > last:
         first, last = last, first

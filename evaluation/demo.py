@@ -9,6 +9,7 @@ from django.utils import timezone
 from demands.choices import SERVED_STATUSES, DemandStatus
 from demands.models import Demand
 from zhifu.accounts.models import Specialist, User
+from zhifu.core.months import add_months, month_of
 
 from . import services
 from .models import ManagerReview, ServiceRating, WorkQualityRecord
@@ -28,7 +29,7 @@ def seed(ctx) -> None:
             demand_id=demand.pk, retailer_id=demand.retailer_id,
             specialist_id=demand.assignee_id, attitude=stars[0], professionalism=stars[1],
             timeliness=stars[2], result=stars[3], overall=sum(stars) / 4, comment="",
-            period=services.month_of(when), created_at=when, updated_at=when))
+            period=month_of(when), created_at=when, updated_at=when))
     ServiceRating.objects.bulk_create(rows, batch_size=2000)
     reviewer = User.objects.filter(username="manager").first()
     if reviewer is not None:
@@ -40,8 +41,8 @@ def seed(ctx) -> None:
                           quality=rng.choice((3, 4, 4, 5, 5)),
                           complaint_upheld=d.kind == "complaint" and rng.random() < 0.3)
             for d in finished if rng.random() < 0.3])
-    this_month = ctx.today.replace(day=1)
-    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    this_month = month_of(ctx.today)
+    last_month = add_months(this_month, -1)
     for period in (last_month, this_month):
         WorkQualityRecord.objects.bulk_create([
             WorkQualityRecord(specialist=s, period=period,

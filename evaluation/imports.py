@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from zhifu.access import WriteScope
 from zhifu.accounts.models import Specialist
 from zhifu.accounts.tabular import Column, ImportReport, RowParser, classify_changes, read_table
+from zhifu.core.months import month_from_cell
 
 from .models import WorkQualityRecord
 
@@ -31,13 +32,10 @@ RATES = ["order_fulfilment", "e_settlement", "active_payment", "terminal_running
 
 def _month(row: RowParser) -> dt.date | None:
     raw = row.text("month")
-    for fmt in ("%Y-%m", "%Y/%m", "%Y%m", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date().replace(day=1)
-        except ValueError:
-            continue
-    row.fail("month", _("“%(value)s” is not a month (use YYYY-MM).") % {"value": raw})
-    return None
+    month = month_from_cell(raw)
+    if month is None:
+        row.fail("month", _("“%(value)s” is not a month (use YYYY-MM).") % {"value": raw})
+    return month
 
 
 def _rate(row: RowParser, name: str) -> float | None:

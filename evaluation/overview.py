@@ -23,6 +23,7 @@ from strategy import selectors as strategy_selectors
 from strategy.models import PlannedVisit
 from zhifu.access import restrict
 from zhifu.accounts import selectors as people
+from zhifu.core.months import this_month
 
 from . import scoring, selectors
 from .models import CapabilitySnapshot, ServiceRating
@@ -80,7 +81,7 @@ def specialist_overview(*, user, specialist_id: int, day: dt.date | None = None
     planned = [t for t in tasks if t.status != TaskStatus.CANCELLED]
     minutes = sum(t.service_minutes for t in planned)
     shift = max(_minutes(specialist.shift_start, specialist.shift_end), 1)
-    period = selectors.current_month()
+    period = this_month()
     latest = (restrict(CapabilitySnapshot.objects.all(), user)
               .filter(specialist=specialist).order_by("-period").first())
     capability = (selectors.capability_for(specialist=specialist, period=latest.period)

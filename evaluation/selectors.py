@@ -11,23 +11,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Avg, Count, Sum
-from django.utils import timezone
 
 from zhifu.access import CHANGE, restrict
 from zhifu.accounts.models import Specialist
 from zhifu.accounts.policies import is_admin, is_manager
+from zhifu.core.months import month_range, this_month
 
 from .choices import PointsKind
 from .models import CapabilitySnapshot, EvaluationSettings, MonthlyAward, PointsEntry, ServiceRating
-from .services import month_of, month_range
-
-
-def current_month() -> dt.date:
-    return month_of(timezone.localdate())
 
 
 def is_closed(period: dt.date) -> bool:
-    return period < current_month()
+    return period < this_month()
 
 
 def rating_aggregate(*, specialist, period: dt.date) -> dict:

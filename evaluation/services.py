@@ -27,6 +27,7 @@ from zhifu.access.capabilities import Capability, can
 from zhifu.accounts.models import Specialist
 from zhifu.accounts.policies import is_retailer, is_specialist
 from zhifu.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from zhifu.core.months import month_of, month_range
 
 from . import scoring
 from .choices import PointsKind
@@ -43,17 +44,6 @@ from .models import (
 )
 
 ASPECTS = ("attitude", "professionalism", "timeliness", "result")
-
-
-def month_of(moment) -> dt.date:
-    day = timezone.localtime(moment).date() if isinstance(moment, dt.datetime) else moment
-    return day.replace(day=1)
-
-
-def month_range(period: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(period, dt.time()))
-    following = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return start, timezone.make_aware(dt.datetime.combine(following, dt.time()))
 
 
 def _stars(values: dict) -> dict[str, int]:

@@ -8,9 +8,9 @@ import random
 from decimal import Decimal
 
 from zhifu.accounts.models import Retailer
+from zhifu.core.months import add_months, month_start
 
 from .models import Indicator, OrderRecord, ProfileSnapshot, RawValue
-from .recompute import month_start
 from .services import profiles_recompute
 
 NON_TOBACCO_SHARE = {
@@ -103,6 +103,6 @@ def seed_profiles(ctx) -> None:
     period = first
     while period <= current:
         profiles_recompute(period=period, today=ctx.today)
-        period = month_start(period + dt.timedelta(days=32))
+        period = add_months(period, 1)
 
     ctx.counts["profiles"] = ProfileSnapshot.objects.count()

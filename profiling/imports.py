@@ -22,6 +22,7 @@ from zhifu.access import WriteScope
 from zhifu.accounts.imports import retailer_import
 from zhifu.accounts.models import Retailer
 from zhifu.accounts.tabular import Column, ImportReport, RowParser, classify_changes, read_table
+from zhifu.core.months import month_from_cell
 
 from .bulk import insert_rows
 from .choices import ValueSource
@@ -139,13 +140,10 @@ def raw_value_columns(indicators=None) -> list[Column]:
 
 def _month(row: RowParser) -> dt.date | None:
     raw = row.text("period")
-    for fmt in ("%Y-%m", "%Y/%m", "%Y%m", "%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date().replace(day=1)
-        except ValueError:
-            continue
-    row.fail("period", _("“%(value)s” is not a month (use YYYY-MM).") % {"value": raw})
-    return None
+    month = month_from_cell(raw)
+    if month is None:
+        row.fail("period", _("“%(value)s” is not a month (use YYYY-MM).") % {"value": raw})
+    return month
 
 
 def raw_value_import(*, content: bytes, filename: str, commit: bool, actor) -> ImportReport:

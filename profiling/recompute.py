@@ -53,15 +53,6 @@ class RuleSet:
         return cls(dimensions=dimensions, indicators=indicators)
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(period: dt.date) -> dt.date:
-    following = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
 def _retailers() -> pd.DataFrame:
     rows = Retailer.objects.exclude(status=RetailerStatus.CLOSED).values_list(
         "id", "district_id", "district__city_id", "grade", "market_type", "business_format",

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from zhifu.access.capabilities import Capability, require
 from zhifu.core import services as jobs
 from zhifu.core.errors import DomainError
+from zhifu.core.months import month_end, month_start
 
 from .bulk import insert_rows
 from .choices import RuleKind, ValueSource
 from .models import Dimension, Indicator, ProfileSnapshot, RawValue
-from .recompute import compute_profiles, month_end, month_start
+from .recompute import compute_profiles
 from .scoring import rule_validate
 
 RECOMPUTE_JOB = "profiles.recompute"

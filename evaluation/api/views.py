@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhifu.accounts.policies import IsManagerOrAdmin, IsSpecialist
-from zhifu.core.months import parse_month
+from zhifu.core.months import add_months, parse_month, this_month
 
 from .. import selectors, services
 
@@ -18,8 +18,7 @@ PERIOD = OpenApiParameter("period", str, description="YYYY-MM; default the last 
 def _period(request) -> dt.date:
     raw = request.query_params.get("period")
     if not raw:
-        current = selectors.current_month()
-        return (current - dt.timedelta(days=1)).replace(day=1)
+        return add_months(this_month(), -1)
     return parse_month(raw)
 
 

@@ -10,7 +10,7 @@ from zhifu.accounts import selectors as people
 from zhifu.accounts.choices import Role
 from zhifu.accounts.policies import role_required
 from zhifu.accounts.views.manager import export_response
-from zhifu.core.months import parse_month_range
+from zhifu.core.months import add_months, parse_month_range, this_month
 from zhifu.core.spreadsheets import spreadsheet_bytes
 
 from .. import dashboard, selectors
@@ -45,7 +45,7 @@ def kpi_dashboard(request):
     scope = dashboard.scope_for(user=request.user, district_code=request.GET.get("district"),
                                 first=first, last=last)
     months = dashboard.kpis_by_month(scope)
-    closed = dashboard.add_months(dashboard.timezone.localdate().replace(day=1), -1)
+    closed = add_months(this_month(), -1)
     export = request.GET.get("export")
     if export == "kpis":
         return _xlsx([{"month": m, **{str(KPI_LABELS[k]): v for k, v in f.items()}}
@@ -74,7 +74,7 @@ def kpi_dashboard(request):
         "districts": people.district_list(user=request.user),
         "chosen": request.GET.get("district", ""),
         "from": request.GET.get("from", scope.start.strftime("%Y-%m")),
-        "to": request.GET.get("to", dashboard.add_months(scope.end, -1).strftime("%Y-%m")),
+        "to": request.GET.get("to", add_months(scope.end, -1).strftime("%Y-%m")),
         "at_risk": with_sla_seen(at_risk.select_related("retailer", "assignee__user")[:20]),
         "comparison": dashboard.district_comparison(scope),
         "specialists": dashboard.capability_table(user=request.user, scope=scope,

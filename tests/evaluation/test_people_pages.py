@@ -12,11 +12,11 @@ from django.utils import timezone
 from demands.choices import DemandStatus
 from dispatch.models import ServiceTask
 from evaluation.models import PointsEntry, ServiceRating
-from evaluation.selectors import current_month
 from evaluation.services import capability_compute
 from strategy.models import PlannedVisit
 from tests import factories
 from tests.demands.conftest import make_demand
+from zhifu.core.months import this_month
 
 
 def login(user) -> Client:
@@ -42,7 +42,7 @@ def shop_world(org):
     ServiceRating.objects.create(
         demand=demand, retailer=shop, specialist=org.specialist_north, attitude=5,
         professionalism=4, timeliness=5, result=4, overall=4.5, comment="师傅很专业",
-        period=current_month(), created_at=now, updated_at=now)
+        period=this_month(), created_at=now, updated_at=now)
     task(shop, org.specialist_north, sequence=1, title="季度拜访")
     PlannedVisit.objects.create(retailer=shop, specialist=org.specialist_north,
                                 day=timezone.localdate() + dt.timedelta(days=3),
@@ -80,9 +80,9 @@ def test_a_specialists_page_shows_the_day_in_route_order_load_capability_and_poi
     task(org.retailer_north, ace, sequence=1, title="第一站", minutes=45, status="done")
     task(org.retailer_north, ace, sequence=1, title="明天的活", day=timezone.localdate()
          + dt.timedelta(days=1))
-    capability_compute(period=current_month())
+    capability_compute(period=this_month())
     PointsEntry.objects.create(specialist=ace, kind="sla_met", points=3, reason="按时办结",
-                               source_type="demand", source_id=1, period=current_month())
+                               source_type="demand", source_id=1, period=this_month())
     client = login(org.manager_north)
     response = client.get(f"/dashboard/specialists/{ace.pk}/")
     assert response.status_code == 200

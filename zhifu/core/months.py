@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
@@ -31,6 +32,41 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def month_end(period: dt.date) -> dt.date:
     """The last day of ``period``'s month."""
     return add_months(period, 1) - dt.timedelta(days=1)
+
+
+def month_of(moment: dt.date | dt.datetime) -> dt.date:
+    """The month of a day, or of a moment as the local calendar reads it."""
+    day = timezone.localtime(moment).date() if isinstance(moment, dt.datetime) else moment
+    return day.replace(day=1)
+
+
+def this_month() -> dt.date:
+    return month_of(timezone.localdate())
+
+
+def month_range(period: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The month as a half-open span of local moments [its first midnight, the next's)."""
+    start = timezone.make_aware(dt.datetime.combine(period, dt.time()))
+    return start, timezone.make_aware(dt.datetime.combine(add_months(period, 1), dt.time()))
+
+
+# How people write a month in a spreadsheet cell; a full date names its month.
+FILE_MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%Y%m", "%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S")
+
+
+def month_from_cell(raw: str) -> dt.date | None:
+    """A month read from an imported file, in any of ``FILE_MONTH_FORMATS`` and within the
+    platform's years; ``None`` when it is not one (the importer says so on the row)."""
+    text = (raw or "").strip()
+    for pattern in FILE_MONTH_FORMATS:
+        try:
+            parsed = dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+            return parsed.replace(day=1)
+        return None
+    return None
 
 
 def _bad(field: str, message: str) -> DomainError:
