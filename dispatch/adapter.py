@@ -13,12 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhifu.accounts.models import Specialist
 
 from . import solver
 from .choices import PINNED, TaskStatus
 from .models import ServiceTask
+from .solver.eligibility import compute_eligibility
+from .solver.travel import haversine_km
 
 DEFAULT_TRAVEL = solver.CoordinateTravel(road_factor=1.3, speed_kmh=25.0)
 
@@ -157,22 +160,81 @@ def solve_plan(*, problem: solver.Problem, seconds: float, seed: int, options: d
     }
 
 
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle kilometres by the solver's own formula (radius, check-in distance)."""
+    return float(haversine_km(a[0], a[1], b[0], b[1]))
+
+
+def eligibility_refusals(*, tasks: list[ServiceTask], specialist: Specialist,
+                         allow_cross_district: bool = False) -> list[str | None]:
+    """Whether ``specialist`` may serve each of ``tasks`` at all (one day), decided by the
+    solver's own eligibility — skills and levels, service radius, window and shift — in
+    one pass: ``None`` where it may, otherwise why not, in the reader's language."""
+    if not tasks:
+        return []
+    problem = build_problem(tasks=tasks, specialists=[specialist], day=tasks[0].service_date)
+    verdict = compute_eligibility(problem, solver_params(
+        {"allow_cross_district": allow_cross_district}))
+    return [None if verdict.allowed[0, i] else
+            _refusal(verdict.kinds.get(i, "other"), task, problem.tasks[i], specialist,
+                     problem.specialists[0])
+            for i, task in enumerate(tasks)]
+
+
+def eligibility_refusal(*, task: ServiceTask, specialist: Specialist,
+                        allow_cross_district: bool = False) -> str | None:
+    return eligibility_refusals(tasks=[task], specialist=specialist,
+                                allow_cross_district=allow_cross_district)[0]
+
+
+def _refusal(kind: str, task: ServiceTask, need: solver.Task, specialist: Specialist,
+             has: solver.Specialist) -> str:
+    if kind == "skill":
+        name, level = next(((n, lv) for n, lv in need.skills if has.level(n) < lv),
+                           need.skills[0])
+        return _("needs skill %(skill)s level %(level)s") % {"skill": name, "level": level}
+    if kind == "radius":
+        km = distance_km((specialist.base_lat, specialist.base_lng),
+                         (task.retailer.latitude, task.retailer.longitude))
+        return _("%(km).1f km away, outside the %(radius)s km service radius") % {
+            "km": km, "radius": specialist.service_radius_km}
+    if kind == "window":
+        return _("its time window cannot be met within the working day")
+    return _("not eligible")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A route that takes the new task, with each task's (start, end) minutes as the
+    solver times it."""
+
+    route: list[ServiceTask]
+    times: list[tuple[float, float]]
+
+
 def check_assignment(*, task: ServiceTask, specialist: Specialist, day: dt.date,
                      route: list[ServiceTask], allow_cross_district: bool = False,
-                     now: dt.datetime | None = None) -> tuple[list[ServiceTask] | None, list[str]]:
+                     now: dt.datetime | None = None) -> tuple[Placement | None, list[str]]:
     """Try ``task`` at every position of ``specialist``'s current ``route`` (manual moves).
 
-    Returns the first route the solver's independent checker accepts, or ``None``
-    with the violations of the last position tried. Same constraints as a run.
+    Returns the first placement the solver's independent checker accepts, timed by the
+    solver, or ``None`` with the violations of the last position tried. Same constraints
+    and the same timing as a run.
     """
     tasks = [*route, task]
     problem = build_problem(tasks=tasks, specialists=[specialist], day=day, now=now)
+    params = solver_params({"allow_cross_district": allow_cross_district})
+    index = {t.id: i for i, t in enumerate(problem.tasks)}
     violations: list[str] = []
     for position in range(len(route) + 1):
         candidate = [*route[:position], task, *route[position:]]
         report = solver.check(problem, {str(specialist.pk): [str(t.pk) for t in candidate]}, {},
                               allow_cross_district=allow_cross_district)
         if not report.violations:
-            return candidate, []
+            timed = solver.finalize(problem, params, [[index[str(t.pk)] for t in candidate]],
+                                    [], {})
+            visits = {v.task_id: v for r in timed.routes for v in r.visits}
+            return Placement(candidate, [(visits[str(t.pk)].start, visits[str(t.pk)].end)
+                                         for t in candidate]), []
         violations = [v.message for v in report.violations]
     return None, violations

@@ -10,10 +10,10 @@ from django.utils import timezone
 from zhifu.access import restrict
 from zhifu.accounts.policies import is_admin, is_manager, is_specialist
 
+from . import adapter
 from .adapter import minutes_of
 from .choices import TaskStatus
 from .models import DispatchRun, ServiceTask, TaskPhoto
-from .services.field import specialist_may_serve
 
 DAY_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS,
                 TaskStatus.DONE)
@@ -47,9 +47,11 @@ def open_pool(*, user, day: dt.date) -> list[ServiceTask]:
     offered = (restrict(_task_base(), user)
                .filter(service_date=day, status=TaskStatus.OFFERED)
                .order_by("-priority", "id"))
-    specialist = type(user.specialist).objects.prefetch_related("skill_levels__skill").get(
-        pk=user.specialist.pk)
-    return [t for t in offered if specialist_may_serve(specialist=specialist, task=t) is None]
+    specialist = (type(user.specialist).objects.prefetch_related("skill_levels__skill")
+                  .select_related("home_district").get(pk=user.specialist.pk))
+    offered = list(offered)
+    refusals = adapter.eligibility_refusals(tasks=offered, specialist=specialist)
+    return [task for task, refusal in zip(offered, refusals, strict=True) if refusal is None]
 
 
 def run_list(*, user) -> QuerySet[DispatchRun]:

@@ -8,7 +8,6 @@ retailer's timeline shows each step.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from django.conf import settings
 from django.db import transaction
@@ -37,14 +36,6 @@ CHECK_IN_FAR_METRES = getattr(settings, "DISPATCH_CHECK_IN_FAR_METRES", 500)
 NOTES_MAX = 4000
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 MAX_PHOTOS = 9
-
-
-def _haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    r = 6_371_000.0
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
 
 
 def _locked_task_for(user, task_id: int) -> ServiceTask:
@@ -94,8 +85,8 @@ def task_start(*, user, task_id: int, latitude: float, longitude: float,
         if task.service_date != timezone.localdate(now):
             raise DomainError(_("This task is planned for %(day)s, not today.")
                               % {"day": task.service_date}, code="not_today")
-        distance = _haversine_m(latitude, longitude, task.retailer.latitude,
-                                task.retailer.longitude)
+        distance = 1000 * adapter.distance_km(
+            (latitude, longitude), (task.retailer.latitude, task.retailer.longitude))
         task.status = TaskStatus.IN_PROGRESS
         task.accepted_at = task.accepted_at or now
         task.checked_in_at = now
@@ -202,23 +193,6 @@ def task_report_exception(*, user, task_id: int, kind: str, note: str = "",
     return task
 
 
-def specialist_may_serve(*, specialist: Specialist, task: ServiceTask,
-                         allow_cross_district: bool = False) -> str | None:
-    """``None`` when eligible by skills and radius; otherwise the reason, in words."""
-    levels = {x.skill.code: x.level for x in specialist.skill_levels.all()}
-    for need in task.required_skills:
-        if levels.get(need["code"], 0) < int(need.get("level", 1)):
-            return _("needs skill %(skill)s level %(level)s") % {
-                "skill": need["code"], "level": need.get("level", 1)}
-    if not allow_cross_district:
-        km = _haversine_m(specialist.base_lat, specialist.base_lng, task.retailer.latitude,
-                          task.retailer.longitude) / 1000
-        if km > specialist.service_radius_km:
-            return _("%(km).1f km away, outside the %(radius)s km service radius") % {
-                "km": km, "radius": specialist.service_radius_km}
-    return None
-
-
 def _day_route(specialist: Specialist, day: dt.date, exclude: int) -> list[ServiceTask]:
     return list(ServiceTask.objects.filter(
         specialist=specialist, service_date=day,
@@ -227,11 +201,12 @@ def _day_route(specialist: Specialist, day: dt.date, exclude: int) -> list[Servi
         .order_by("planned_start", "sequence", "id"))
 
 
-def _place(task: ServiceTask, specialist: Specialist, route: list[ServiceTask],
+def _place(task: ServiceTask, specialist: Specialist, placement: adapter.Placement,
            status: str, run_mode: str) -> None:
-    """Give ``task`` to ``specialist`` in ``route`` order with fresh planned times."""
-    times = _route_times(specialist, task.service_date, route)
-    for position, (item, (start, end)) in enumerate(zip(route, times, strict=True), start=1):
+    """Give ``task`` to ``specialist`` in the placement's order, at the solver's times."""
+    route = placement.route
+    for position, (item, (start, end)) in enumerate(zip(route, placement.times, strict=True),
+                                                     start=1):
         item.sequence = position
         item.planned_start = adapter.local_datetime(task.service_date, start)
         item.planned_end = adapter.local_datetime(task.service_date, end)
@@ -243,27 +218,12 @@ def _place(task: ServiceTask, specialist: Specialist, route: list[ServiceTask],
                                             "unserved_reason"])
 
 
-def _route_times(specialist: Specialist, day: dt.date,
-                 route: list[ServiceTask]) -> list[tuple[float, float]]:
-    clock = adapter.minutes_of(specialist.shift_start)
-    here = (specialist.base_lat, specialist.base_lng)
-    times = []
-    for item in route:
-        there = (item.retailer.latitude, item.retailer.longitude)
-        clock += adapter.travel_minutes(here, there)
-        clock = max(clock, adapter.minutes_of(item.window_start))
-        times.append((clock, clock + item.service_minutes))
-        clock += item.service_minutes
-        here = there
-    return times
-
-
 def task_claim(*, user, task_id: int) -> ServiceTask:
     """Grab mode: the first valid claim wins; later claims get a clear 409."""
     if not is_specialist(user):
         raise PermissionDenied(_("Only specialists claim tasks."))
     specialist = (Specialist.objects.prefetch_related("skill_levels__skill")
-                  .get(pk=user.specialist.pk))
+                  .select_related("home_district").get(pk=user.specialist.pk))
     with transaction.atomic():
         # The claim rule ignores the status, so a lost race reads "taken", not "missing".
         task = (restrict(ServiceTask.objects.select_for_update().select_related(
@@ -272,7 +232,7 @@ def task_claim(*, user, task_id: int) -> ServiceTask:
             raise NotFound(_("This task does not exist."))
         if task.status != TaskStatus.OFFERED:
             raise Conflict(_("Someone else has already taken this task."), code="already_taken")
-        reason = specialist_may_serve(specialist=specialist, task=task)
+        reason = adapter.eligibility_refusal(task=task, specialist=specialist)
         if reason:
             raise DomainError(_("You cannot take this task: %(reason)s") % {"reason": reason},
                               code="not_eligible", status_code=403)
@@ -317,8 +277,8 @@ def task_reassign(*, actor, task_id: int, specialist_id: int | None,
                 raise DomainError(_("Choose an active specialist from your districts."),
                                   code="bad_specialist",
                                   fields={"specialist": [_("Not available.")]})
-            reason = specialist_may_serve(specialist=specialist, task=task,
-                                          allow_cross_district=allow_cross_district)
+            reason = adapter.eligibility_refusal(task=task, specialist=specialist,
+                                                 allow_cross_district=allow_cross_district)
             if reason:
                 raise DomainError(_("This specialist cannot take the task: %(reason)s")
                                   % {"reason": reason}, code="not_eligible")

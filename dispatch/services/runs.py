@@ -14,7 +14,6 @@ import datetime as dt
 import logging
 import time
 
-from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -29,7 +28,7 @@ from zhifu.access.capabilities import Capability, can
 from zhifu.accounts.choices import ManagerLevel
 from zhifu.accounts.models import District, Specialist
 from zhifu.core.errors import Conflict, DomainError, PermissionDenied
-from zhifu.core.queue import enqueue, enqueue_on_commit
+from zhifu.core.queue import enqueue, enqueue_on_commit, task_named
 from zhifu.notifications.services import message, notify
 
 from .. import adapter
@@ -111,7 +110,7 @@ def run_start(*, actor, day: dt.date, district_ids: list[int] | None = None,
         DistrictSolve.objects.bulk_create(
             [DistrictSolve(run=run, district_id=d) for d in sorted(wanted)])
 
-        enqueue_on_commit(current_app.tasks[EXECUTE_TASK], run.pk)
+        enqueue_on_commit(task_named(EXECUTE_TASK), run.pk)
     return run
 
 
@@ -450,6 +449,6 @@ def runs_recover() -> list[int]:
                                                                                    flat=True))
     for run_id in due:
         logger.warning("re-sending dispatch run %s", run_id)
-        if not enqueue(current_app.tasks[EXECUTE_TASK], run_id):
+        if not enqueue(task_named(EXECUTE_TASK), run_id):
             break  # the broker is still down: the next sweep tries again
     return due

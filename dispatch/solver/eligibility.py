@@ -7,7 +7,7 @@ back as unserved instead of being dropped silently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,6 +21,9 @@ class Eligibility:
     allowed: np.ndarray  # (m, n) bool
     reasons: dict  # task index -> reason, for tasks with no allowed specialist
     cross: np.ndarray  # (m, n) bool: serving would be cross-district help
+    # task index -> what ruled it out ("skill", "radius", "capacity", "window" or "other"),
+    # for callers that word the reason themselves (the platform, in the user's language)
+    kinds: dict = field(default_factory=dict)
 
 
 def _skill_ok(spec, task) -> tuple[bool, str]:
@@ -36,6 +39,7 @@ def compute_eligibility(problem: Problem, params: Params) -> Eligibility:
     allowed = np.zeros((m, n), dtype=bool)
     cross = np.zeros((m, n), dtype=bool)
     reasons: dict = {}
+    kinds: dict = {}
     sidx = problem.specialist_index()
     # radius distances, vectorised per specialist
     km = np.zeros((m, n))
@@ -83,6 +87,7 @@ def compute_eligibility(problem: Problem, params: Params) -> Eligibility:
         if not allowed[:, i].any():
             pin = f"pinned specialist {t.pinned_to}: " if t.pinned_to is not None else ""
             if why["skill"] and len(why["skill"]) == len(cands):
+                kinds[i] = "skill"
                 if pin:
                     reasons[i] = f"{pin}lacks skill {why['skill'][0]}"
                 else:
@@ -97,11 +102,15 @@ def compute_eligibility(problem: Problem, params: Params) -> Eligibility:
                         need = ", ".join(f"{name} {lvl}" for name, lvl in t.skills)
                         reasons[i] = f"no specialist has all required skills ({need})"
             elif why["radius"] and not why["window"] and not why["capacity"]:
+                kinds[i] = "radius"
                 reasons[i] = f"{pin}outside every radius"
             elif why["capacity"] and not why["window"]:
+                kinds[i] = "capacity"
                 reasons[i] = f"{pin}demand exceeds every capacity"
             elif why["window"]:
+                kinds[i] = "window"
                 reasons[i] = f"{pin}window cannot be met (travel/shift of every skilled specialist)"
             else:
+                kinds[i] = "other"
                 reasons[i] = f"{pin}no eligible specialist"
-    return Eligibility(allowed, reasons, cross)
+    return Eligibility(allowed, reasons, cross, kinds)

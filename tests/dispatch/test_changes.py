@@ -1,12 +1,16 @@
 """Cancelled work, urgent work and a specialist dropping out re-plan the rest of the day."""
 
-import pytest
 
+import pytest
+from django.utils import translation
+
+from dispatch import adapter
 from dispatch.choices import TaskStatus
 from dispatch.models import DispatchRun, ServiceTask, SpecialistAbsence
 from dispatch.services import changes, generation
 from tests import factories
 from tests.dispatch.conftest import local, make_task
+from zhifu.accounts.models import Specialist
 from zhifu.core.errors import DomainError, NotFound
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
@@ -130,3 +134,22 @@ def test_changes_are_for_managers_of_the_district(city):
         changes.task_add_urgent(actor=city.manager, retailer=city.shops[0], title="",
                                 now=local(city.day, 9))
     assert not DispatchRun.objects.exists()
+
+
+def test_who_may_serve_is_the_solvers_eligibility_in_words(city):
+    far = factories.retailer(city.district, latitude=city.district.center_lat + 1.0,
+                             longitude=city.district.center_lng)
+    training = make_task(city.shops[0], city.day,
+                         required_skills=[{"code": "training", "level": 3}])
+    distant = make_task(far, city.day)
+    too_long = make_task(city.shops[1], city.day, service_minutes=15 * 60)
+    fine = make_task(city.shops[2], city.day)
+    plain, trainer = (Specialist.objects.select_related("home_district").get(pk=s.pk)
+                      for s in (city.plain, city.trainer))
+    with translation.override("zh-hans"):
+        refusals = adapter.eligibility_refusals(
+            tasks=[training, distant, too_long, fine], specialist=plain)
+    assert "training" in refusals[0] and "3" in refusals[0]
+    assert "公里" in refusals[1]
+    assert "工作时间" in refusals[2] and refusals[3] is None
+    assert adapter.eligibility_refusal(task=training, specialist=trainer) is None

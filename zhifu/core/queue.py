@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
+
+
+def task_named(name: str):
+    """The Celery task registered as ``name``. Services name their task instead of
+    importing its module (no service depends on a tasks module); the first call in a
+    process loads the apps' task modules, as a worker does when it starts."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
 
 
 def enqueue(task, *args) -> bool:

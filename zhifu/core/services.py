@@ -15,7 +15,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from .models import JobRun
-from .queue import enqueue_on_commit
+from .queue import enqueue_on_commit, task_named
 
 ERROR_CHARS = 2000
 
@@ -32,7 +32,7 @@ def job_queue(*, kind: str, task: str, params: dict | None = None,
     work is lost."""
     job = JobRun.objects.create(kind=kind, params={**(params or {}), "task": task},
                                 requested_by=requested_by)
-    enqueue_on_commit(current_app.tasks[task], job.pk)
+    enqueue_on_commit(task_named(task), job.pk)
     return job
 
 
