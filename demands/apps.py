@@ -7,6 +7,7 @@ class DemandsConfig(AppConfig):
     verbose_name = _("Demand management")
 
     def ready(self) -> None:
+        # Imported here: an app's modules load once the app registry is ready.
         from zhifu.core.retention import register_shop_history_redactor
 
         from .retention import redact_shop_history

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import (
+    OPEN_STATUSES,
     ApprovalLevel,
     DemandKind,
     DemandSource,
@@ -237,8 +238,6 @@ class Demand(models.Model):
 
     @property
     def is_open(self) -> bool:
-        from .choices import OPEN_STATUSES
-
         return self.status in OPEN_STATUSES
 
     @property
@@ -246,6 +245,7 @@ class Demand(models.Model):
         """The SLA state as of now (``demands.sla.sla_state_seen``), not the sweep's record.
         Lists compute it for all rows at once with ``demands.sla.attach_sla_seen``."""
         if "_sla_seen" not in self.__dict__:
+            # Imported here: the SLA module reads these models (a cycle at import time).
             from .sla import sla_state_seen
 
             self._sla_seen = sla_state_seen(self)
@@ -255,8 +255,6 @@ class Demand(models.Model):
         self._sla_seen = state
 
     def get_sla_seen_display(self) -> str:
-        from .choices import SlaState
-
         return str(SlaState(self.sla_seen).label)
 
 

@@ -7,6 +7,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation and incentives")
 
     def ready(self) -> None:
+        # Imported here: an app's modules load once the app registry is ready.
         from zhifu.core.retention import register_shop_history_redactor
 
         from .retention import redact_shop_history

@@ -23,6 +23,7 @@ tracing.connect()
 def use_django_logging(**_kwargs) -> None:
     """Workers and beat log through Django's LOGGING (with its masking filter) instead of
     the handlers Celery would install on the root logger."""
+    # Imported here: this module loads before Django's settings are configured.
     import logging.config
 
     from django.conf import settings

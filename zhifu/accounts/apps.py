@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisation and people")
 
     def ready(self) -> None:
+        # Imported here: an app's modules load once the app registry is ready.
         from .api import schema  # noqa: F401 - registers the OpenAPI auth extension

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +11,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
+        # Imported here: an app's modules load once the app registry is ready.
         from . import reporting
 
         prepare_local_folders()
@@ -21,8 +23,6 @@ def prepare_local_folders() -> None:
     """The folders the settings point at, made once the apps load rather than when the
     settings are imported: the SQLite file's (so ``make run`` works on a fresh clone) and
     STATIC_ROOT (whitenoise warns on every start when it is missing)."""
-    from django.conf import settings
-
     database = settings.DATABASES["default"]
     name = str(database.get("NAME") or "")
     if database["ENGINE"] == "django.db.backends.sqlite3" and name and not (

@@ -3,6 +3,7 @@ headers, domain errors as their own responses."""
 
 from django.utils.translation import gettext as _
 
+from .errors import DomainError
 from .logging import accepted_request_id, request_id_var
 from .views import _error
 
@@ -103,8 +104,6 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from .errors import DomainError
-
         if not isinstance(exception, DomainError):
             return None
         return _error(request, exception.status_code, exception.code, str(exception.message))

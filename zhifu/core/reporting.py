@@ -34,6 +34,7 @@ def init_from_environment(environ=None) -> bool:
     dsn = environ.get("SENTRY_DSN", "").strip()
     if not dsn:
         return False
+    # Imported here: without a DSN the SDK is never loaded.
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration

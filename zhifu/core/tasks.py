@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import retention, services
 from .jobs import job_task
 
 
@@ -20,6 +20,4 @@ def resend_stale_jobs() -> list[int]:
 @shared_task(name="core.personal_data_purge")
 def personal_data_purge() -> dict:
     """Beat, nightly: the retention purge (zhifu/core/retention.py)."""
-    from .retention import personal_data_purge as purge
-
-    return purge()
+    return retention.personal_data_purge()
