@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from demands.choices import Tier
+
 # Table 4: basic information, four indicators of 25 points.
 EDUCATION_POINTS = {"secondary": 10, "college": 15, "bachelor": 20, "master": 25}
 TITLE_POINTS = {"none": 5, "junior": 12, "intermediate": 18, "senior": 25}
@@ -15,8 +17,8 @@ TITLE_POINTS = {"none": 5, "junior": 12, "intermediate": 18, "senior": 25}
 WORK_QUALITY_MAX = {"order_fulfilment": 20, "e_settlement": 20, "active_payment": 20,
                     "information_collection": 10, "visit_completion": 20,
                     "terminal_running": 10}
-# Table 6: the catalogue tiers' weights.
-TIER_WEIGHTS = {"inclusive": 0.5, "value_added": 0.3, "contemporary": 0.2}
+# Table 6: the catalogue tiers' weights (their one home).
+TIER_WEIGHTS = {Tier.INCLUSIVE: 0.5, Tier.VALUE_ADDED: 0.3, Tier.CONTEMPORARY: 0.2}
 
 
 def years_points(years: int) -> int:

@@ -3,7 +3,7 @@ radars and ranking, district comparison; every table exports to Excel."""
 
 
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from demands.selectors import sla_at_risk, with_sla_seen
 from zhifu.accounts import selectors as people
@@ -15,15 +15,16 @@ from zhifu.core.spreadsheets import spreadsheet_bytes
 
 from .. import dashboard, selectors
 
+# Lazy: the labels follow each request's language, not the one active at import.
 KPI_LABELS = {
-    "handling_hours": _("Average handling time (h)"),
-    "first_time_resolution": _("First-time resolution"),
-    "audit_pass_rate": _("Audit pass rate"),
-    "self_submitted_rate": _("Self-submitted demands"),
-    "catalogue_awareness": _("Catalogue awareness"),
-    "personalised_share": _("Personalised-need share"),
-    "sla_compliance": _("SLA compliance"),
-    "satisfaction": _("Satisfaction (stars)"),
+    "handling_hours": gettext_lazy("Average handling time (h)"),
+    "first_time_resolution": gettext_lazy("First-time resolution"),
+    "audit_pass_rate": gettext_lazy("Audit pass rate"),
+    "self_submitted_rate": gettext_lazy("Self-submitted demands"),
+    "catalogue_awareness": gettext_lazy("Catalogue awareness"),
+    "personalised_share": gettext_lazy("Personalised-need share"),
+    "sla_compliance": gettext_lazy("SLA compliance"),
+    "satisfaction": gettext_lazy("Satisfaction (stars)"),
 }
 PERCENT = {"first_time_resolution", "audit_pass_rate", "self_submitted_rate",
            "catalogue_awareness", "personalised_share", "sla_compliance"}

@@ -137,3 +137,12 @@ def test_team_radar_averages_each_district(history):
     assert len(rows) == 1 and rows[0]["specialists"] == 2
     # ace: 25 × 4; rookie: college 15 + under a year 5 + no certificate 5 + no title 5.
     assert rows[0]["basic"] == pytest.approx((100 + 30) / 2, abs=0.1)
+
+
+def test_kpi_labels_follow_the_readers_language(history):
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese.force_login(history.manager)
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    english.force_login(history.manager)
+    assert "平均处理时长" in chinese.get("/dashboard/kpis/?from=2026-10").content.decode()
+    assert "Average handling time" in english.get("/dashboard/kpis/?from=2026-10").content.decode()
