@@ -12,6 +12,7 @@ from .models import (
     DemandEscalation,
     DemandEvent,
     Holiday,
+    RequestPromise,
     WorkingPeriod,
 )
 
@@ -73,5 +74,7 @@ class DemandAdmin(admin.ModelAdmin):
 
 admin.site.register(DemandEscalation, list_display=["demand", "level", "created_at"],
                     raw_id_fields=["demand"])
+admin.site.register(RequestPromise, SimpleHistoryAdmin,
+                    list_display=["kind", "response_hours", "resolution_hours", "wall_clock"])
 admin.site.register(WorkingPeriod, SimpleHistoryAdmin, list_display=["weekday", "start", "end"])
 admin.site.register(Holiday, SimpleHistoryAdmin, list_display=["date", "name", "is_workday"])

@@ -22,8 +22,7 @@ from .choices import DemandKind, SlaState
 from .choices import DemandStatus as S
 from .eligibility import ineligibility_reasons
 from .lifecycle import TRANSITIONS
-from .models import CatalogueItem, Demand, DemandEvent
-from .services import KIND_SLA
+from .models import CatalogueItem, Demand, DemandEvent, RequestPromise
 
 PATHS = {
     DemandKind.SERVICE: ["accept", "schedule", "start", "complete", "rate", "close"],
@@ -64,6 +63,7 @@ def seed(ctx) -> None:
     start = ctx.today - dt.timedelta(days=max(ctx.days, 1))
     items = [i for i in CatalogueItem.objects.filter(active=True, is_personalised=False)]
     request_item = next((i for i in items if i.code == "consultation_complaint"), None)
+    promises = {p.kind: p for p in RequestPromise.objects.all()}
     specialists: dict[int, list[Specialist]] = {}
     for spec in Specialist.objects.select_related("user").order_by("employee_no"):
         specialists.setdefault(spec.home_district_id, []).append(spec)
@@ -90,7 +90,7 @@ def seed(ctx) -> None:
             day = start + dt.timedelta(days=rng.randrange(max(ctx.days, 1)))
             submitted = _working_moment(rng, day, tz)
             kind = _pick(rng, KINDS)
-            plan = _plan(rng, kind, retailer, eligible, request_item, submitted)
+            plan = _plan(rng, kind, retailer, eligible, request_item, submitted, promises)
             if token in existing or submitted >= now or plan is None:
                 continue
             demand = Demand(retailer=retailer, district_id=retailer.district_id,
@@ -107,7 +107,7 @@ def seed(ctx) -> None:
     ctx.counts["demands"] = Demand.objects.count()
 
 
-def _plan(rng, kind, retailer, eligible, request_item, submitted) -> dict | None:
+def _plan(rng, kind, retailer, eligible, request_item, submitted, promises) -> dict | None:
     if kind == DemandKind.SERVICE:
         if not eligible:
             return None
@@ -120,7 +120,9 @@ def _plan(rng, kind, retailer, eligible, request_item, submitted) -> dict | None
                 "checklist": list(item.checklist), "approval_level": item.approval_level,
                 "preferred_start": submitted + dt.timedelta(days=1),
                 "preferred_end": submitted + dt.timedelta(days=1, hours=3)}
-    response, resolution, wall = KIND_SLA[kind]
+    promise = promises[kind]
+    response, resolution, wall = (promise.response_hours, promise.resolution_hours,
+                                  promise.wall_clock)
     text = rng.choice(COMPLAINTS if kind == DemandKind.COMPLAINT else NEEDS)
     item = None if kind == DemandKind.PERSONALISED else request_item
     return {"kind": kind, "item": item, "title": text, "description": text,

@@ -131,6 +131,36 @@ class Holiday(models.Model):
         return f"{self.date} {self.name}"
 
 
+class RequestPromise(models.Model):
+    """What the company promises for a request raised in the retailer's own words (a
+    consultation, complaint, suggestion or personalised need; table 2): the one home of
+    these hours. A catalogue service carries its own promise on its ``CatalogueItem``."""
+
+    kind = models.CharField(_("kind"), max_length=16, unique=True,
+                            choices=[(k, label) for k, label in DemandKind.choices
+                                     if k != DemandKind.SERVICE])
+    response_hours = models.PositiveSmallIntegerField(
+        _("response time (hours)"), validators=[MinValueValidator(1)])
+    resolution_hours = models.PositiveSmallIntegerField(
+        _("resolution time (hours)"), validators=[MinValueValidator(1)])
+    wall_clock = models.BooleanField(
+        _("plain hours"), default=False,
+        help_text=_("Counted in plain hours, nights and holidays included (\"answered within "
+                    "24 hours\"); otherwise in working hours."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("request promise")
+        verbose_name_plural = _("request promises")
+        ordering = ["kind"]
+        constraints = [models.CheckConstraint(
+            condition=Q(resolution_hours__gte=models.F("response_hours")),
+            name="request_promise_order")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.response_hours} / {self.resolution_hours}"
+
+
 class Demand(models.Model):
     """A retailer's demand: an ordered catalogue item or a personalised need."""
 

@@ -23,7 +23,7 @@ from .choices import OPEN_STATUSES, DemandKind, DemandSource, Tier
 from .eligibility import ineligibility_reasons
 from .lifecycle import on_demand_withdrawn as register
 from .lifecycle import transition_apply
-from .models import CatalogueItem, Demand, DemandEvent
+from .models import CatalogueItem, Demand, DemandEvent, RequestPromise
 from .notices import after_submit, after_transition
 from .priority import priority_score
 
@@ -31,13 +31,6 @@ TEXT_MAX = 1000
 TITLE_MAX = 120
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 WINDOW_MAX_DAYS = 60
-# SLA of requests by kind (table 2): (response hours, resolution hours, plain hours?)
-KIND_SLA = {
-    DemandKind.CONSULTATION: (24, 24, True),   # answered at once, or within 24 hours
-    DemandKind.COMPLAINT: (4, 40, False),      # a designated person investigates
-    DemandKind.SUGGESTION: (16, 80, False),    # plus a committed reply date
-    DemandKind.PERSONALISED: (8, 40, False),   # until triage matches it to an item
-}
 REQUEST_ITEM_CODE = "consultation_complaint"
 SOURCE_BY_ROLE = {policies.RETAILER: DemandSource.RETAILER,
                   policies.SPECIALIST: DemandSource.SPECIALIST,
@@ -166,11 +159,14 @@ def demand_submit_need(*, retailer, actor, text: str, kind: str = DemandKind.PER
     """A personalised need, consultation, complaint or suggestion in the retailer's words."""
     now = now or timezone.now()
     role = _check_retailer(actor=actor, retailer=retailer)
-    if kind not in KIND_SLA:
+    promise = (RequestPromise.objects.filter(kind=kind).first()
+               if kind != DemandKind.SERVICE else None)
+    if promise is None:
         _invalid(_("Choose what kind of request this is."), "bad_kind", "kind")
     text = _clean_text(text, field="text", required=True)
     photo = _clean_photo(photo)
-    response, resolution, wall = KIND_SLA[kind]
+    response, resolution, wall = (promise.response_hours, promise.resolution_hours,
+                                  promise.wall_clock)
     item = None
     if kind != DemandKind.PERSONALISED:
         item = CatalogueItem.objects.filter(code=REQUEST_ITEM_CODE).first()

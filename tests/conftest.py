@@ -139,3 +139,15 @@ def browser(live_server):
         yield instance
     finally:
         instance.quit()
+
+
+def pytest_collection_modifyitems(items):
+    """Tests on real transactions (live server and browser, real workers, races) start with
+    the data the migrations load (catalogue, band templates, request promises, profile
+    rules): the flush after each such test would otherwise leave the next one without it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = ({"transactional_db", "live_server"} & set(item.fixturenames)
+                         or (marker is not None and marker.kwargs.get("transaction")))
+        if transactional and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")

@@ -4,12 +4,13 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils.translation import override
 
 from demands import services
 from demands.choices import DemandKind, DemandStatus
 from demands.eligibility import ineligibility_reasons
-from demands.models import CatalogueItem, Demand, DemandEvent
+from demands.models import CatalogueItem, Demand, DemandEvent, RequestPromise
 from tests import factories
 from tests.demands.conftest import MONDAY_9, catalogue_item
 from zhifu.core.errors import DomainError
@@ -301,3 +302,23 @@ def test_the_retailer_hears_about_each_step(people):
     assert Notification.objects.filter(recipient=people.retailer_north.user).count() == 2
     assert Notification.objects.filter(recipient=people.specialist_north.user,
                                        kind="demand.cancel").exists()
+
+
+def test_a_request_promise_is_data_the_operator_changes_in_the_admin(org):
+    complaint = RequestPromise.objects.get(kind=DemandKind.COMPLAINT)
+    assert (complaint.response_hours, complaint.resolution_hours) == (4, 40)  # table 2
+    admin = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    admin.force_login(org.admin)
+    url = f"/admin/demands/requestpromise/{complaint.pk}/change/"
+    assert admin.get(url).status_code == 200
+    refused = admin.post(url, {"kind": "complaint", "response_hours": 30,
+                               "resolution_hours": 20})
+    assert refused.status_code == 200  # resolution before response: said on the form
+    assert admin.post(url, {"kind": "complaint", "response_hours": 2,
+                            "resolution_hours": 16}).status_code == 302
+    raised = services.demand_submit_need(retailer=org.retailer_north,
+                                         actor=org.retailer_north.user, kind="complaint",
+                                         text="店员态度不好", now=MONDAY_9)
+    assert (raised.response_hours, raised.resolution_hours, raised.wall_clock) == (2, 16, False)
+    history = admin.get(f"/admin/demands/requestpromise/{complaint.pk}/history/")
+    assert history.status_code == 200
