@@ -9,8 +9,10 @@ month under the same rule. Everything else in the ledger is itemised.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Sum
+from django.utils import timezone
 
 from zhifu.access import CHANGE, restrict
 from zhifu.accounts.models import Specialist
@@ -19,6 +21,7 @@ from zhifu.core.months import month_range, this_month
 
 from .choices import PointsKind
 from .models import CapabilitySnapshot, EvaluationSettings, MonthlyAward, PointsEntry, ServiceRating
+from .services import rating_refusal
 
 
 def is_closed(period: dt.date) -> bool:
@@ -127,3 +130,24 @@ def team_radar(*, user, period: dt.date) -> list[dict]:
 
 def awards(*, period: dt.date) -> list[MonthlyAward]:
     return list(MonthlyAward.objects.filter(period=period).select_related("specialist__user"))
+
+
+@dataclass(frozen=True)
+class RatingState:
+    """What the retailer's page shows about rating one demand."""
+
+    rating: ServiceRating | None
+    open: bool  # the form may be sent (a first rating, or a change within the window)
+    shown: bool  # the section belongs on the page at all (the service was delivered)
+    closes_on: dt.date | None  # the last day a rating may still be changed
+
+
+def rating_state(*, demand, now: dt.datetime | None = None) -> RatingState:
+    now = now or timezone.now()
+    rating = ServiceRating.objects.filter(demand=demand).first()
+    days = EvaluationSettings.current().rerate_days
+    refusal = rating_refusal(demand=demand, rating=rating, now=now, rerate_days=days)
+    closes = (timezone.localtime(rating.created_at + dt.timedelta(days=days)).date()
+              if rating is not None else None)
+    return RatingState(rating=rating, open=refusal is None,
+                       shown=refusal is None or rating is not None, closes_on=closes)

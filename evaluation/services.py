@@ -64,6 +64,17 @@ def _stars(values: dict) -> dict[str, int]:
 
 # --- the three ratings ------------------------------------------------------------------------
 
+def rating_refusal(*, demand, rating: ServiceRating | None, now: dt.datetime,
+                   rerate_days: int) -> Conflict | None:
+    """The one rule for "may this service be rated, or its rating changed, now": ``None``
+    when it may, otherwise the refusal. The page, the API and the service all ask it."""
+    if rating is None and demand.status != DemandStatus.COMPLETED:
+        return Conflict(_("Only a completed service can be rated."), code="not_rateable")
+    if rating is not None and now - rating.created_at > dt.timedelta(days=rerate_days):
+        return Conflict(_("This rating can no longer be changed."), code="rating_closed")
+    return None
+
+
 def rating_submit(*, user, demand_id: int, comment: str = "", now: dt.datetime | None = None,
                   **values) -> ServiceRating:
     """The retailer rates a finished service, anonymously; changeable for a few days."""
@@ -81,11 +92,10 @@ def rating_submit(*, user, demand_id: int, comment: str = "", now: dt.datetime |
         demand = access(Demand.objects.select_for_update(), user, demand_id, CHANGE,
                         message=_("This demand does not exist."))
         existing = ServiceRating.objects.filter(demand=demand).first()
-        if existing is None and demand.status != DemandStatus.COMPLETED:
-            raise Conflict(_("Only a completed service can be rated."), code="not_rateable")
-        if existing is not None and now - existing.created_at > dt.timedelta(
-                days=settings.rerate_days):
-            raise Conflict(_("This rating can no longer be changed."), code="rating_closed")
+        refusal = rating_refusal(demand=demand, rating=existing, now=now,
+                                 rerate_days=settings.rerate_days)
+        if refusal is not None:
+            raise refusal
         overall = round(sum(stars.values()) / len(stars), 2)
         rating = existing or ServiceRating(demand=demand, retailer=user.retailer,
                                            specialist_id=demand.assignee_id, created_at=now,

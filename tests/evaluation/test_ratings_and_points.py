@@ -194,3 +194,26 @@ def test_a_retailer_rates_and_changes_the_rating_through_the_form(team):
     changed = client.post(f"/m/demands/{demand.pk}/rate/", {**stars, "result": "3"})
     assert changed.status_code == 302
     assert ServiceRating.objects.get(demand=demand).overall == 4.0
+
+
+def test_the_page_offers_the_form_only_while_the_rule_allows_it(team):
+    """The page asks the same rule as the service: once the change window has passed it
+    shows the rating given and no form, and a post is refused in words."""
+    from django.test import Client
+
+    shop = team.shops[0]
+    demand = finished_demand(shop, team.ace, team.manager, when=local(2026, 11, 2))
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(shop.user)
+    stars = {"attitude": "5", "professionalism": "4", "timeliness": "4", "result": "5"}
+    assert client.post(f"/m/demands/{demand.pk}/rate/", stars).status_code == 302
+    page = client.get(f"/m/demands/{demand.pk}/").content.decode()
+    assert "修改评价" in page and "前可以修改" in page
+    ServiceRating.objects.filter(demand=demand).update(
+        created_at=local(2026, 11, 2) - dt.timedelta(days=30))
+    page = client.get(f"/m/demands/{demand.pk}/").content.decode()
+    assert f"/m/demands/{demand.pk}/rate/" not in page
+    assert "该评价已不能修改" in page and "您的评价" in page
+    late = client.post(f"/m/demands/{demand.pk}/rate/", {**stars, "result": "1"}, follow=True)
+    assert ServiceRating.objects.get(demand=demand).result == 5
+    assert late.status_code in (200, 409)
