@@ -60,6 +60,11 @@ def status_seen_by(role: str, status: str) -> str:
     return status
 
 
+def event_seen_by(role: str, action: str) -> bool:
+    """The same anonymity for the timeline: a specialist never sees the rating step."""
+    return not (role == SPECIALIST and action == "rate")
+
+
 def statuses_seen_as(role: str, status: str) -> list[str]:
     """The real states a role sees as ``status`` (for filters): none for a state it never
     sees, several where anonymity folds them together."""

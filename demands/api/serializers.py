@@ -6,7 +6,7 @@ from zhifu.accounts.api.serializers import PrivateTextField, RetailerBriefSerial
 from .. import clock
 from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions
 from ..models import CatalogueItem, Demand, DemandEvent
-from ..policies import SPECIALIST, actor_role, status_seen_by
+from ..policies import SPECIALIST, actor_role, event_seen_by, status_seen_by
 from ..sla import sla_state_seen
 
 
@@ -105,7 +105,8 @@ def hide_ratings(data: dict) -> None:
     if "status" in data:
         data["status"] = status_seen_by(SPECIALIST, data["status"])
     if "events" in data:
-        data["events"] = [e for e in data["events"] if e.get("action") != "rate"]
+        data["events"] = [e for e in data["events"]
+                          if event_seen_by(SPECIALIST, e.get("action", ""))]
         for event in data["events"]:
             for key in ("from_status", "to_status"):
                 if event.get(key):

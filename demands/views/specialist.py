@@ -12,7 +12,7 @@ from zhifu.accounts.policies import role_required
 from .. import selectors
 from ..choices import DemandStatus
 from ..lifecycle import ACTION_LABELS
-from ..policies import SPECIALIST, status_seen_by
+from ..policies import SPECIALIST, event_seen_by, status_seen_by
 
 
 @role_required(Role.SPECIALIST)
@@ -20,8 +20,7 @@ def demand_detail(request, pk: int):
     demand = selectors.demand_get(user=request.user, demand_id=pk)
     if demand is None:
         raise Http404
-    # Ratings are anonymous to the specialist: no rating step, and "rated" reads "completed".
-    events = [e for e in demand.events.all() if e.action != "rate"]
+    events = [e for e in demand.events.all() if event_seen_by(SPECIALIST, e.action)]
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
     status = status_seen_by(SPECIALIST, demand.status)
