@@ -10,6 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zhifu.accounts.choices import BusinessFormat, MarketType
+
 from .choices import (
     OPEN_STATUSES,
     ApprovalLevel,
@@ -17,6 +19,7 @@ from .choices import (
     DemandSource,
     DemandStatus,
     EscalationLevel,
+    Segment,
     SlaState,
     Tier,
 )
@@ -92,6 +95,16 @@ class CatalogueItem(models.Model):
     def display_name(self) -> str:
         language = (get_language() or "zh-hans").lower()
         return self.name_en if language.startswith("en") and self.name_en else self.name_zh
+
+    @property
+    def preconditions_display(self) -> list[str]:
+        """Who may order it, in words (its bands, market types, formats and segments)."""
+        words = list(self.grade_bands)
+        for values, choices in ((self.market_types, MarketType), (self.business_formats,
+                                BusinessFormat), (self.segments, Segment)):
+            labels = dict(choices.choices)
+            words += [str(labels.get(value, value)) for value in values]
+        return words
 
 
 class WorkingPeriod(models.Model):

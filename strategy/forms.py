@@ -5,6 +5,7 @@ from demands.models import CatalogueItem
 
 from .choices import ConditionKind
 from .models import GradeBandTemplate, StrategyRule
+from .selectors import condition_parameter_choices
 
 
 def _items():
@@ -34,10 +35,11 @@ class RuleForm(forms.ModelForm):
     items = forms.ModelMultipleChoiceField(queryset=None, required=False,
                                            widget=forms.CheckboxSelectMultiple,
                                            label=_("Recommended services"))
+    # Offered as a list in words; the service checks the value against the condition.
     parameter = forms.CharField(label=_("Condition parameter"), required=False, max_length=40,
-                                help_text=_("A dimension code, a tier (value / potential / "
-                                            "basic), a market type (urban / rural) or the "
-                                            "points of a drop."))
+                                widget=forms.Select,
+                                help_text=_("The dimension, customer tier, market type or "
+                                            "drop of points the condition is about."))
 
     class Meta:
         model = StrategyRule
@@ -52,3 +54,5 @@ class RuleForm(forms.ModelForm):
             self.fields["items"].initial = list(self.instance.items.all())
             params = self.instance.condition_params or {}
             self.fields["parameter"].initial = next(iter(params.values()), "")
+        current = str(self.data.get("parameter") or self.fields["parameter"].initial or "")
+        self.fields["parameter"].widget.choices = condition_parameter_choices(current)

@@ -4,10 +4,13 @@ grade-band templates managers edit (table 2 of the source design)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from demands.models import CatalogueItem
-from zhifu.accounts.choices import band_of
+from profiling.choices import Tier as SegmentChoice
+from profiling.models import Dimension
+from zhifu.accounts.choices import MarketType, band_of
 
 from .models import GradeBandTemplate, RetailerStrategy, StrategyRule
 
@@ -72,6 +75,54 @@ def strategy_history(*, retailer) -> list[RetailerStrategy]:
     return list(RetailerStrategy.objects.filter(retailer=retailer).order_by("-version"))
 
 
+DROP_CHOICES = (3, 5, 8, 10, 15, 20)
+
+
+def _parameter_labels() -> dict[str, str]:
+    labels = {code: name for code, name in Dimension.objects.values_list("code", "name")}
+    labels.update({k: str(v) for k, v in SegmentChoice.choices})
+    labels.update({k: str(v) for k, v in MarketType.choices})
+    return labels
+
+
+def condition_parameter_choices(current: str = "") -> list:
+    """The values a rule's condition takes, grouped and in words (the rule form's list)."""
+    drops = sorted({*DROP_CHOICES, *([int(float(current))] if _is_number(current) else [])})
+    return [
+        ("", "—"),
+        (_("Dimension"), list(Dimension.objects.order_by("position")
+                              .values_list("code", "name"))),
+        (_("Customer tier"), [(k, str(v)) for k, v in SegmentChoice.choices]),
+        (_("Market type"), [(k, str(v)) for k, v in MarketType.choices]),
+        (_("Drop of the total score"), [(str(n), _("%(n)s points") % {"n": n})
+                                        for n in drops]),
+    ]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def condition_label(rule: StrategyRule, labels: dict[str, str] | None = None) -> str:
+    """A rule's condition in words, e.g. "某维度为弱项：数据运营"."""
+    labels = labels if labels is not None else _parameter_labels()
+    values = [str(v) for v in (rule.condition_params or {}).values()]
+    if rule.condition == "falling_trend":
+        shown = [_("%(n)s points") % {"n": v} for v in values]
+    else:
+        shown = [labels.get(v, v) for v in values]
+    return "：".join([str(rule.get_condition_display()), *shown]) if shown else str(
+        rule.get_condition_display())
+
+
 def rule_effects() -> list[StrategyRule]:
-    """Rules with what they achieved (for the manager's rule page)."""
-    return list(StrategyRule.objects.prefetch_related("items").order_by("-priority", "code"))
+    """Rules with what they achieved and their condition in words (the rule page)."""
+    rules = list(StrategyRule.objects.prefetch_related("items").order_by("-priority", "code"))
+    labels = _parameter_labels()
+    for rule in rules:
+        rule.condition_label = condition_label(rule, labels)
+    return rules

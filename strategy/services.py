@@ -17,9 +17,10 @@ from demands import selectors as demand_selectors
 from demands.choices import SERVED_STATUSES, UNSERVED_STATUSES
 from demands.models import CatalogueItem, Demand
 from demands.selectors import ineligibility_reasons
+from profiling.choices import Tier as SegmentChoice
 from profiling.models import Dimension, ProfileSnapshot
 from zhifu.access.capabilities import Capability, require
-from zhifu.accounts.choices import GradeBand, RetailerStatus, band_of
+from zhifu.accounts.choices import GradeBand, MarketType, RetailerStatus, band_of
 from zhifu.accounts.models import Retailer, Specialist
 from zhifu.core import services as jobs
 from zhifu.core.errors import DomainError, NotFound
@@ -397,11 +398,11 @@ def rule_save(*, actor, rule: StrategyRule, items, **fields) -> StrategyRule:
     if key == "dimension" and not Dimension.objects.filter(code=params.get("dimension")).exists():
         raise DomainError(_("Choose one of the six dimensions."), code="bad_condition",
                           fields={"condition_params": [_("Unknown dimension.")]})
-    if key == "tier" and params.get("tier") not in ("value", "potential", "basic"):
-        raise DomainError(_("Choose value, potential or basic."), code="bad_condition",
+    if key == "tier" and params.get("tier") not in SegmentChoice.values:
+        raise DomainError(_("Choose a customer tier."), code="bad_condition",
                           fields={"condition_params": [_("Unknown tier.")]})
-    if key == "market_type" and params.get("market_type") not in ("urban", "rural"):
-        raise DomainError(_("Choose urban or rural."), code="bad_condition",
+    if key == "market_type" and params.get("market_type") not in MarketType.values:
+        raise DomainError(_("Choose a market type."), code="bad_condition",
                           fields={"condition_params": [_("Unknown market type.")]})
     if key == "drop":
         try:
