@@ -24,6 +24,7 @@ from deap import base, creator, tools
 
 from ..bnb import best_sequence
 from ..params import Params
+from .construct import construct
 from .local_search import LocalSearch
 from .model import SearchModel, exact_cost
 from .operators import crossover, ruin
@@ -234,13 +235,9 @@ class Island:
         for _ in range(self.p.population_size):
             if len(self.pop) >= 2 and time.monotonic() >= deadline:
                 break
-            routes = [[] for _ in range(md.m)]
-            # pinned tasks start on their specialist, the rest is inserted by education
-            for i in md.active:
-                if md.pin[i] >= 0:
-                    routes[md.pin[i]].append(i)
-            un = [i for i in md.active if md.pin[i] < 0]
-            self.rng.shuffle(un)
+            # a complete feasible plan by cheapest insertion over every eligible specialist
+            # (noisy order for diversity), then education
+            routes, un = construct(md, self.rng)
             ind, ft, fc = self.educate(routes, un)
             self._adapt(ft, fc)
             self._add(ind)
