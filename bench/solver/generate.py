@@ -12,7 +12,7 @@ Instances are written as VRPLIB files (integer coordinates, ``CVRPTW``) so that 
 reader and PyVRP read the same numbers (distances truncated to one decimal, the
 DIMACS convention of the Solomon best-known solutions).
 
-    python -m bench.solver.generate --out /tmp/gen --sizes 200,400,600
+    python -m bench.solver.generate --out DIR --sizes 200,400,600
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def write_suite(out: Path, sizes, classes=CLASSES, seed: int = 1) -> list:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.solver.generate")
-    ap.add_argument("--out", default="/tmp/zhifu-gen")
+    ap.add_argument("--out", required=True, help="directory for the .vrp files")
     ap.add_argument("--sizes", default="200,400,600")
     ap.add_argument("--classes", default=",".join(CLASSES))
     ap.add_argument("--seed", type=int, default=1)

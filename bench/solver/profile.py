@@ -1,7 +1,7 @@
 """Profile the solver on one instance or one city district.
 
-    python -m bench.solver.profile PATH [--generations 30]
-    python -m bench.solver.profile --city 600 --seconds 20      # make_city, one district
+python -m bench.solver.profile PATH [--generations 30]
+python -m bench.solver.profile --city 600 --seconds 20      # make_city, one district
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from deap import base, creator, tools
 
 from ..bnb import best_sequence
 from ..params import Params
-from .construct import construct
+from .construct import construct, insert_all
 from .local_search import LocalSearch
 from .model import SearchModel, exact_cost
 from .operators import crossover, ruin
@@ -139,10 +139,10 @@ class Island:
             prev = i
         return t + T[prev][n + m + k] <= md.shift_end[k] + 1e-9 and load <= md.cap[k] + 1e-9
 
-    def educate(self, routes, unserved, tw_pen=None, cap_pen=None):
+    def educate(self, routes, unserved, tw_pen=None, cap_pen=None, changed=None):
         tw_pen = self.tw_pen if tw_pen is None else tw_pen
         cap_pen = self.cap_pen if cap_pen is None else cap_pen
-        routes, unserved = self.ls.run(routes, unserved, tw_pen, cap_pen, self.rng)
+        routes, unserved = self.ls.run(routes, unserved, tw_pen, cap_pen, self.rng, changed=changed)
         ls = self.ls
         feas_tw = all(ls.pref[k][-1][2] <= 1e-9 for k in range(self.md.m))
         feas_cap = all(ls.pref[k][-1][5] <= self.md.cap[k] + 1e-9 for k in range(self.md.m))
@@ -232,8 +232,12 @@ class Island:
     def initialise(self, deadline: float = float("inf")) -> None:
         """Build and educate the first population (stops early at the deadline, keeping >= 2)."""
         md = self.md
+        # the initial population may take at most a third of the budget: on a large
+        # instance the generations after it are what improves the plan
+        now = time.monotonic()
+        init_deadline = now + (deadline - now) / 3.0 if deadline != float("inf") else deadline
         for _ in range(self.p.population_size):
-            if len(self.pop) >= 2 and time.monotonic() >= deadline:
+            if len(self.pop) >= 2 and time.monotonic() >= init_deadline:
                 break
             # a complete feasible plan by cheapest insertion over every eligible specialist
             # (noisy order for diversity), then education
@@ -258,7 +262,11 @@ class Island:
         routes, un = self.tb.mate(p1, p2, self.rng)
         if self.rng.random() < self.p.mutation_rate:
             routes, un = self.tb.mutate(routes, un, self.rng)
-        ind, ft, fc = self.tb.educate(routes, un)
+        # recreate: left-out tasks go to their cheapest feasible slot on any eligible
+        # specialist before education (the granular insertion only looks near neighbours)
+        routes, un = insert_all(self.md, routes, un, self.rng)
+        changed = [routes[r] != p1[r] for r in range(self.md.m)]
+        ind, ft, fc = self.tb.educate(routes, un, changed=changed)
         self._adapt(ft, fc)
         self._add(ind)
         if not ind.feasible and self.rng.random() < 0.5:

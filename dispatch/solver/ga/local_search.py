@@ -432,9 +432,22 @@ class LocalSearch:
 
     # ------------------------------------------------------------------ driver
     def run(
-        self, routes, unserved, tw_penalty: float, cap_penalty: float, rng, max_passes: int = 1000
+        self,
+        routes,
+        unserved,
+        tw_penalty: float,
+        cap_penalty: float,
+        rng,
+        max_passes: int = 1000,
+        changed=None,
     ):
-        """Educate (routes, unserved) in place of a copy; returns new (routes, unserved)."""
+        """Educate (routes, unserved) in place of a copy; returns new (routes, unserved).
+
+        ``changed`` (one bool per route), when given, says which routes differ from a
+        plan that was already locally optimal: pairs of tasks both on unchanged routes
+        are not re-examined in the first pass, so educating a child that differs from
+        its parent in a few routes costs in proportion to those routes.
+        """
         md = self.md
         self.tw = md.travel_weight
         self.ww = md.work_weight
@@ -442,6 +455,11 @@ class LocalSearch:
         self.wtw = tw_penalty
         self.wcap = cap_penalty
         self._load(routes, unserved)
+        if changed is not None:
+            c = self.clock
+            self.clock += 1
+            self.mod = [c if ch else 0 for ch in changed]
+            self.tested = [c] * self.n
         order = list(md.active)
         al = md.allowed
         optional = md.optional
