@@ -176,26 +176,32 @@ def solve_decomposed(
     return res
 
 
-def _feasible_insert_cost(problem, k, r, i, pos):
-    """Exact check of inserting task i at position pos of route r of specialist k (O(len))."""
+def _route_cost(problem, params, k, seq):
+    """Travel + lateness cost of specialist k's day ``seq`` (None if a hard rule breaks)."""
     T = problem.travel
     n, m = problem.n_tasks, problem.n_specialists
     s = problem.specialists[k]
-    seq = r[:pos] + [i] + r[pos:]
-    t, prev, load, travel = s.shift_start, n + k, 0.0, 0.0
+    t, prev, load, travel, late = s.shift_start, n + k, 0.0, 0.0, 0.0
     for j in seq:
         tk = problem.tasks[j]
         travel += T[prev, j]
         a = max(t + T[prev, j], tk.tw_start)
-        if not tk.soft_window and a > tk.tw_end + 1e-9:
-            return None
+        if a > tk.tw_end + 1e-9:
+            if not tk.soft_window:
+                return None
+            late += a - tk.tw_end
         t = a + tk.service
         load += tk.demand
         prev = j
     travel += T[prev, n + m + k]
     if t + T[prev, n + m + k] > s.shift_end + 1e-9 or load > s.capacity + 1e-9:
         return None
-    return travel
+    return params.travel_weight * travel + params.lateness_weight * late
+
+
+def _feasible_insert_cost(problem, params, k, r, i, pos):
+    """Exact cost of specialist k's day with task i inserted at pos (None if infeasible)."""
+    return _route_cost(problem, params, k, r[:pos] + [i] + r[pos:])
 
 
 def _insert_leftovers(problem, params, elig, routes, max_specs: int = 8):
@@ -204,7 +210,7 @@ def _insert_leftovers(problem, params, elig, routes, max_specs: int = 8):
     served = {i for r in routes for i in r}
     left = sorted(
         (i for i in range(n) if i not in served and elig.allowed[:, i].any()),
-        key=lambda i: -problem.tasks[i].priority,
+        key=lambda i: (not problem.tasks[i].mandatory, -problem.tasks[i].priority),
     )
     for i in left:
         ks = np.nonzero(elig.allowed[:, i])[0]
@@ -212,16 +218,14 @@ def _insert_leftovers(problem, params, elig, routes, max_specs: int = 8):
         best = None
         for k in ks:
             r = routes[k]
-            cur = sum(
-                T[a, b]
-                for a, b in zip([n + k] + r, r + [n + problem.n_specialists + k], strict=True)
-            )
+            cur = _route_cost(problem, params, k, r)
+            if cur is None:
+                continue
             for pos in range(len(r) + 1):
-                c = _feasible_insert_cost(problem, k, r, i, pos)
+                c = _feasible_insert_cost(problem, params, k, r, i, pos)
                 if c is not None:
-                    d = params.travel_weight * (c - cur) + (
-                        params.cross_district_weight if elig.cross[k, i] else 0
-                    )
+                    # lateness counts too: a slot that makes later visits late is not free
+                    d = (c - cur) + (params.cross_district_weight if elig.cross[k, i] else 0)
                     if best is None or d < best[0]:
                         best = (d, k, pos)
         t = problem.tasks[i]

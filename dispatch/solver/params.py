@@ -31,6 +31,7 @@ class Params:
     refine_fraction: float = 0.15
     refine_solution_limit: int = 2000
     decompose_above: int = 600
+    ruin_recreate_above: int = 150  # above this many tasks, half the offspring are ruin & recreate
     mandatory_unserved_penalty: float = 1e6
 
     def __post_init__(self) -> None:
@@ -63,6 +64,7 @@ class Params:
             "migration_interval": 1,
             "refine_solution_limit": 1,
             "decompose_above": 2,
+            "ruin_recreate_above": 0,
         }
         for name, lo in ints.items():
             v = getattr(self, name)

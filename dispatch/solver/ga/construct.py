@@ -123,7 +123,69 @@ def insert_all(md: SearchModel, routes: list, unserved, rng=None) -> tuple[list,
             st.insert(u, best[1], best[2])
         else:
             left.append(u)
+    if any(md.mandatory[u] for u in left):
+        left = _make_room(md, st, left)
     return st.routes(), left
+
+
+def _make_room(md: SearchModel, st: _Routes, left: list) -> list:
+    """A mandatory task that fits nowhere takes the place of an optional one.
+
+    For each eligible specialist and each optional task on that day, try the day
+    without it: the cheapest (penalty of the dropped task + added travel) wins. The
+    dropped task is then offered every other slot, and stays unserved only if none fits.
+    """
+    T, seg = md.T, md.seg
+    still = [u for u in left if not md.mandatory[u]]
+    for u in [u for u in left if md.mandatory[u]]:
+        cands = [md.pin[u]] if md.pin[u] >= 0 else md.allowed_routes[u]
+        best = None
+        for k in cands:
+            nodes = st.nodes[k]
+            pref = st.pref[k]
+            for q in range(1, len(nodes) - 1):
+                v = nodes[q]
+                if md.mandatory[v]:
+                    continue
+                if best is not None and md.penalty[v] >= best[0]:
+                    continue
+                # the day without v, as a node list with summaries rebuilt once per try
+                trial = nodes[:q] + nodes[q + 1 :]
+                pre = pref[:q]
+                for x in trial[q:]:
+                    pre.append(cat(pre[-1], seg[x], T))
+                if pre[-1][2] > EPS:
+                    continue
+                sf = [None] * len(trial)
+                sf[-1] = seg[trial[-1]]
+                for p in range(len(trial) - 2, 0, -1):
+                    sf[p] = cat(seg[trial[p]], sf[p + 1], T)
+                for p in range(len(trial) - 1):
+                    s1 = cat(pre[p], seg[u], T)
+                    if s1[2] > EPS or s1[5] > md.cap[k] + EPS:
+                        continue
+                    s2 = cat(s1, sf[p + 1], T)
+                    if s2[2] > EPS or s2[5] > md.cap[k] + EPS:
+                        continue
+                    c = md.penalty[v] + md.travel_weight * (s2[0] - pref[-1][0])
+                    if best is None or c < best[0]:
+                        best = (c, k, q, p)
+        if best is None:
+            still.append(u)
+            continue
+        _, k, q, p = best
+        v = st.nodes[k][q]
+        del st.nodes[k][q]
+        st.nodes[k].insert(p + 1, u)
+        st.update(k)
+        cands = [md.pin[v]] if md.pin[v] >= 0 else md.allowed_routes[v]
+        again = st.best_insertion(v, cands)
+        if again is not None and again[0] < md.penalty[v]:
+            st.insert(v, again[1], again[2])
+        else:
+            still.append(v)
+    return still
+
 
 
 def construct(md: SearchModel, rng=None) -> tuple[list, list]:

@@ -27,7 +27,7 @@ from ..params import Params
 from .construct import construct, insert_all
 from .local_search import LocalSearch
 from .model import SearchModel, exact_cost
-from .operators import crossover, ruin
+from .operators import crossover, ruin, ruin_region
 
 if not hasattr(creator, "DispatchFitness"):
     creator.create("DispatchFitness", base.Fitness, weights=(-1.0,))
@@ -259,9 +259,18 @@ class Island:
         """One generation = one educated offspring."""
         random.seed(self.rng.getrandbits(64))
         p1, p2 = self.tb.select(self.pop, 2)
-        routes, un = self.tb.mate(p1, p2, self.rng)
-        if self.rng.random() < self.p.mutation_rate:
-            routes, un = self.tb.mutate(routes, un, self.rng)
+        if len(self.md.active) > self.p.ruin_recreate_above and self.rng.random() < 0.5:
+            # large instance: half the offspring are one parent with a small region ruined;
+            # it is recreated and re-educated only where it changed, so it costs a fraction
+            # of a crossover child and the search keeps moving within a short budget
+            size = self.rng.randint(4, max(5, min(25, len(self.md.active) // 15)))
+            routes, un = ruin_region(
+                self.md, [list(r) for r in p1], list(p1.unserved), self.rng, size
+            )
+        else:
+            routes, un = self.tb.mate(p1, p2, self.rng)
+            if self.rng.random() < self.p.mutation_rate:
+                routes, un = self.tb.mutate(routes, un, self.rng)
         # recreate: left-out tasks go to their cheapest feasible slot on any eligible
         # specialist before education (the granular insertion only looks near neighbours)
         routes, un = insert_all(self.md, routes, un, self.rng)
