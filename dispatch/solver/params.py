@@ -31,7 +31,9 @@ class Params:
     refine_fraction: float = 0.15
     refine_solution_limit: int = 2000
     decompose_above: int = 600
-    ruin_recreate_above: int = 150  # above this many tasks, half the offspring are ruin & recreate
+    # above this many tasks: construction by insertion, half the offspring ruin & recreate,
+    # education only where a child differs from its parent
+    ruin_recreate_above: int = 150
     mandatory_unserved_penalty: float = 1e6
 
     def __post_init__(self) -> None:

@@ -187,7 +187,6 @@ def _make_room(md: SearchModel, st: _Routes, left: list) -> list:
     return still
 
 
-
 def construct(md: SearchModel, rng=None) -> tuple[list, list]:
     """A complete hard-feasible plan from scratch (pinned tasks on their specialist first)."""
     return insert_all(md, [[] for _ in range(md.m)], list(md.active), rng)

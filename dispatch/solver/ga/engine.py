@@ -70,6 +70,9 @@ class Island:
         self.tb.register("mutate", ruin, self.md)
         self.tb.register("educate", self.educate)
         self.best_history: list = []
+        # Solomon-sized instances keep the search they were tuned with; above the threshold
+        # construction, recreate and partial education pay for themselves
+        self.large = len(model.active) > params.ruin_recreate_above
 
     # ----------------------------------------------------------- education
     def _bnb(self, routes) -> None:
@@ -239,9 +242,19 @@ class Island:
         for _ in range(self.p.population_size):
             if len(self.pop) >= 2 and time.monotonic() >= init_deadline:
                 break
-            # a complete feasible plan by cheapest insertion over every eligible specialist
-            # (noisy order for diversity), then education
-            routes, un = construct(md, self.rng)
+            if self.large:
+                # a complete feasible plan by cheapest insertion over every eligible
+                # specialist (noisy order for diversity), then education
+                routes, un = construct(md, self.rng)
+            else:
+                # small: pinned tasks start on their specialist, education inserts the rest
+                # in a random order (cheap, and the most diverse start)
+                routes = [[] for _ in range(md.m)]
+                for i in md.active:
+                    if md.pin[i] >= 0:
+                        routes[md.pin[i]].append(i)
+                un = [i for i in md.active if md.pin[i] < 0]
+                self.rng.shuffle(un)
             ind, ft, fc = self.educate(routes, un)
             self._adapt(ft, fc)
             self._add(ind)
@@ -259,7 +272,7 @@ class Island:
         """One generation = one educated offspring."""
         random.seed(self.rng.getrandbits(64))
         p1, p2 = self.tb.select(self.pop, 2)
-        if len(self.md.active) > self.p.ruin_recreate_above and self.rng.random() < 0.5:
+        if self.large and self.rng.random() < 0.5:
             # large instance: half the offspring are one parent with a small region ruined;
             # it is recreated and re-educated only where it changed, so it costs a fraction
             # of a crossover child and the search keeps moving within a short budget
@@ -271,10 +284,13 @@ class Island:
             routes, un = self.tb.mate(p1, p2, self.rng)
             if self.rng.random() < self.p.mutation_rate:
                 routes, un = self.tb.mutate(routes, un, self.rng)
-        # recreate: left-out tasks go to their cheapest feasible slot on any eligible
-        # specialist before education (the granular insertion only looks near neighbours)
-        routes, un = insert_all(self.md, routes, un, self.rng)
-        changed = [routes[r] != p1[r] for r in range(self.md.m)]
+        changed = None
+        if self.large:
+            # recreate: left-out tasks go to their cheapest feasible slot on any eligible
+            # specialist (the granular insertion only looks near neighbours), and education
+            # re-examines only what differs from the first parent
+            routes, un = insert_all(self.md, routes, un, self.rng)
+            changed = [routes[r] != p1[r] for r in range(self.md.m)]
         ind, ft, fc = self.tb.educate(routes, un, changed=changed)
         self._adapt(ft, fc)
         self._add(ind)
