@@ -34,6 +34,7 @@ class Params:
     # above this many tasks: construction by insertion, half the offspring ruin & recreate,
     # education only where a child differs from its parent
     ruin_recreate_above: int = 150
+    ruin_recreate_share: float = 0.5
     mandatory_unserved_penalty: float = 1e6
 
     def __post_init__(self) -> None:
@@ -74,7 +75,7 @@ class Params:
                 raise ValueError(f"Params.{name} must be an int >= {lo}, got {v!r}")
         if self.bnb_max_tasks > 10:
             raise ValueError("Params.bnb_max_tasks must be <= 10 (exact sequencing is exponential)")
-        for name in ("mutation_rate", "target_feasible", "refine_fraction"):
+        for name in ("mutation_rate", "target_feasible", "refine_fraction", "ruin_recreate_share"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
                 raise ValueError(f"Params.{name} must be within [0, 1], got {v!r}")

@@ -272,7 +272,7 @@ class Island:
         """One generation = one educated offspring."""
         random.seed(self.rng.getrandbits(64))
         p1, p2 = self.tb.select(self.pop, 2)
-        if self.large and self.rng.random() < 0.5:
+        if self.large and self.rng.random() < self.p.ruin_recreate_share:
             # large instance: half the offspring are one parent with a small region ruined;
             # it is recreated and re-educated only where it changed, so it costs a fraction
             # of a crossover child and the search keeps moving within a short budget

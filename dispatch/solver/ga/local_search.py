@@ -369,10 +369,24 @@ class LocalSearch:
     def _to_empty(self, u, ru, pu):
         md = self.md
         T, seg = md.T, md.seg
+        nodes = self.nodes[ru]
+        # when u's day breaks no rule and only travel is priced, leaving it saves at most
+        # the detour through u: a new day costs at least its own round trip
+        plain = (
+            md.xcost is None
+            and self.ww == 0.0
+            and self.pref[ru][-1][2] <= 0.0
+            and self.pref[ru][-1][5] <= md.cap[ru]
+        )
+        gain = T[nodes[pu - 1]][u] + T[u][nodes[pu + 1]] - T[nodes[pu - 1]][nodes[pu + 1]]
+        s1 = None
         for r in self._empty_routes(u):
             if r == ru:
                 continue
-            s1 = cat(self.pref[ru][pu - 1], self.suf[ru][pu + 1], T)
+            if plain and T[self.nodes[r][0]][u] + T[u][self.nodes[r][1]] >= gain - EPS:
+                continue
+            if s1 is None:
+                s1 = cat(self.pref[ru][pu - 1], self.suf[ru][pu + 1], T)
             s2 = cat(cat(seg[self.nodes[r][0]], seg[u], T), seg[self.nodes[r][1]], T)
             xd = self._x(r, u) - self._x(ru, u)
             delta = self._pen(s1, ru) + self._pen(s2, r) + self.xsum[ru] + xd - self.cost[ru]
