@@ -135,7 +135,9 @@ def solve(
         # whatever still fits somewhere goes in (mandatory first): never leave a mandatory
         # task out of a plan that has a feasible slot for it
         inact = set(inactive)
-        routes, left = insert_all(model, routes, [i for i in unserved if i not in inact])
+        routes, left = insert_all(
+            model, routes, [i for i in unserved if i not in inact], chains=True
+        )
         unserved = left + inactive
     stats["ga_cost"] = exact_cost(model, routes, unserved)[0]
     stats["ga_seconds"] = round(time.monotonic() - t0, 3)

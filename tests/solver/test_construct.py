@@ -104,3 +104,24 @@ def test_params_reject_negative_ruin_threshold():
     except ValueError:
         return
     raise AssertionError("expected ValueError")
+
+
+def test_ejection_chain_moves_a_task_to_make_room_for_a_specialists_only_task():
+    """s1 alone has the skill u needs but its day is full with v, which s2 may also do."""
+    tasks = [
+        Task(id="v", service=100, tw_end=1000, priority=1),
+        Task(id="u", service=100, tw_end=1000, priority=1, skills={"audit": 1}),
+    ]
+    specs = [
+        Specialist(id="s1", shift_end=105, skills={"audit": 1}),
+        Specialist(id="s2", shift_end=105),
+    ]
+    M = np.ones((6, 6))
+    np.fill_diagonal(M, 0)
+    problem = Problem.from_matrix(tasks, specs, M)
+    md, _ = _model(problem)
+    routes, left = insert_all(md, [[0], []], [1])
+    assert left == [1]  # plain insertion finds no slot
+    routes, left = insert_all(md, [[0], []], [1], chains=True)
+    assert routes == [[1], [0]] and left == []
+    assert exact_cost(md, routes, left)[1]

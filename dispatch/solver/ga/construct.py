@@ -107,10 +107,14 @@ def _order(md: SearchModel, tasks, rng) -> list:
     return sorted(tasks, key=key)
 
 
-def insert_all(md: SearchModel, routes: list, unserved, rng=None) -> tuple[list, list]:
+def insert_all(
+    md: SearchModel, routes: list, unserved, rng=None, chains: bool = False
+) -> tuple[list, list]:
     """Insert each unserved task at its cheapest feasible slot if it beats its penalty.
 
-    Mandatory (and pinned) tasks are inserted wherever they fit, whatever it costs.
+    Mandatory (and pinned) tasks are inserted wherever they fit, whatever it costs; one
+    that fits nowhere makes room (see ``_make_room``). With ``chains`` every task left
+    over gets that chance too (costlier: used on final plans, not on every offspring).
     Returns (routes, still unserved). Routes given must be hard-feasible for the
     result to be.
     """
@@ -123,67 +127,96 @@ def insert_all(md: SearchModel, routes: list, unserved, rng=None) -> tuple[list,
             st.insert(u, best[1], best[2])
         else:
             left.append(u)
-    if any(md.mandatory[u] for u in left):
-        left = _make_room(md, st, left)
+    if left and (chains or any(md.mandatory[u] for u in left)):
+        left = _make_room(md, st, left, chains)
     return st.routes(), left
 
 
-def _make_room(md: SearchModel, st: _Routes, left: list) -> list:
-    """A mandatory task that fits nowhere takes the place of an optional one.
-
-    For each eligible specialist and each optional task on that day, try the day
-    without it: the cheapest (penalty of the dropped task + added travel) wins. The
-    dropped task is then offered every other slot, and stays unserved only if none fits.
-    """
+def _removal_slots(md: SearchModel, st: _Routes, u: int, k: int):
+    """(added travel, q, p) for every way to put u on day k in place of one task at q."""
     T, seg = md.T, md.seg
-    still = [u for u in left if not md.mandatory[u]]
-    for u in [u for u in left if md.mandatory[u]]:
-        cands = [md.pin[u]] if md.pin[u] >= 0 else md.allowed_routes[u]
+    nodes = st.nodes[k]
+    pref = st.pref[k]
+    cap = md.cap[k]
+    out = []
+    for q in range(1, len(nodes) - 1):
+        trial = nodes[:q] + nodes[q + 1 :]
+        pre = pref[:q]
+        for x in trial[q:]:
+            pre.append(cat(pre[-1], seg[x], T))
+        sf = [None] * len(trial)
+        sf[-1] = seg[trial[-1]]
+        for p in range(len(trial) - 2, 0, -1):
+            sf[p] = cat(seg[trial[p]], sf[p + 1], T)
         best = None
+        for p in range(len(trial) - 1):
+            s1 = cat(pre[p], seg[u], T)
+            if s1[2] > EPS or s1[5] > cap + EPS:
+                continue
+            s2 = cat(s1, sf[p + 1], T)
+            if s2[2] > EPS or s2[5] > cap + EPS:
+                continue
+            d = md.travel_weight * (s2[0] - pref[-1][0])
+            if best is None or d < best[0]:
+                best = (d, q, p)
+        if best is not None:
+            out.append(best)
+    return out
+
+
+def _make_room(md: SearchModel, st: _Routes, left: list, chains: bool) -> list:
+    """Serve a task that fits nowhere by moving or dropping one task of an eligible day.
+
+    For each eligible specialist and each task v on that day, try the day with the
+    leftover u in v's stead; the cheapest tries come first. If v then fits on another
+    day (a depth-one ejection chain), both are served. Otherwise v is dropped only if
+    it is optional and worth less than u (always, when u is mandatory and v is not).
+    """
+    still = []
+    todo = [u for u in left if md.mandatory[u]]
+    if chains:
+        todo += sorted((u for u in left if not md.mandatory[u]), key=lambda u: -md.penalty[u])
+    else:
+        still = [u for u in left if not md.mandatory[u]]
+    for u in todo:
+        cands = [md.pin[u]] if md.pin[u] >= 0 else md.allowed_routes[u]
+        tries = []
         for k in cands:
-            nodes = st.nodes[k]
-            pref = st.pref[k]
-            for q in range(1, len(nodes) - 1):
-                v = nodes[q]
-                if md.mandatory[v]:
-                    continue
-                if best is not None and md.penalty[v] >= best[0]:
-                    continue
-                # the day without v, as a node list with summaries rebuilt once per try
-                trial = nodes[:q] + nodes[q + 1 :]
-                pre = pref[:q]
-                for x in trial[q:]:
-                    pre.append(cat(pre[-1], seg[x], T))
-                if pre[-1][2] > EPS:
-                    continue
-                sf = [None] * len(trial)
-                sf[-1] = seg[trial[-1]]
-                for p in range(len(trial) - 2, 0, -1):
-                    sf[p] = cat(seg[trial[p]], sf[p + 1], T)
-                for p in range(len(trial) - 1):
-                    s1 = cat(pre[p], seg[u], T)
-                    if s1[2] > EPS or s1[5] > md.cap[k] + EPS:
-                        continue
-                    s2 = cat(s1, sf[p + 1], T)
-                    if s2[2] > EPS or s2[5] > md.cap[k] + EPS:
-                        continue
-                    c = md.penalty[v] + md.travel_weight * (s2[0] - pref[-1][0])
-                    if best is None or c < best[0]:
-                        best = (c, k, q, p)
-        if best is None:
+            for d, q, p in _removal_slots(md, st, u, k):
+                tries.append((d, k, q, p))
+        tries.sort()
+        done = False
+        for d, k, q, p in tries[:12]:
+            v = st.nodes[k][q]
+            vc = [md.pin[v]] if md.pin[v] >= 0 else md.allowed_routes[v]
+            saved = (list(st.nodes[k]), st.pref[k], st.suf[k])
+            del st.nodes[k][q]
+            st.nodes[k].insert(p + 1, u)
+            st.update(k)
+            again = st.best_insertion(v, vc)
+            if again is not None and (md.mandatory[v] or d + again[0] < md.penalty[u]):
+                st.insert(v, again[1], again[2])
+                done = True
+                break
+            st.nodes[k], st.pref[k], st.suf[k] = saved
+        if done:
+            continue
+        # no chain: drop the cheapest optional task whose place u can take
+        drops = [
+            (md.penalty[st.nodes[k][q]] + d, k, q, p)
+            for d, k, q, p in tries
+            if not md.mandatory[st.nodes[k][q]]
+            and (md.mandatory[u] or md.penalty[st.nodes[k][q]] + d < md.penalty[u])
+        ]
+        if not drops:
             still.append(u)
             continue
-        _, k, q, p = best
+        _, k, q, p = min(drops)
         v = st.nodes[k][q]
         del st.nodes[k][q]
         st.nodes[k].insert(p + 1, u)
         st.update(k)
-        cands = [md.pin[v]] if md.pin[v] >= 0 else md.allowed_routes[v]
-        again = st.best_insertion(v, cands)
-        if again is not None and again[0] < md.penalty[v]:
-            st.insert(v, again[1], again[2])
-        else:
-            still.append(v)
+        still.append(v)
     return still
 
 
