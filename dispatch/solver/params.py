@@ -22,6 +22,7 @@ class Params:
     n_elite: int = 4
     n_close: int = 5
     granular_k: int = 16
+    granular_k_large: int = 12  # neighbours per task above ruin_recreate_above tasks
     mutation_rate: float = 0.2
     target_feasible: float = 0.3
     bnb_max_tasks: int = 8
@@ -62,6 +63,7 @@ class Params:
             "n_elite": 0,
             "n_close": 1,
             "granular_k": 1,
+            "granular_k_large": 1,
             "bnb_max_tasks": 0,
             "workers": 1,
             "migration_interval": 1,
