@@ -201,9 +201,26 @@ def run_city(methods, seconds, seed, params, districts=(0,), seeds=(7,)):
                 f"t={row['seconds']:.1f}s",
                 flush=True,
             )
+            curve = _curve(res.stats.get("history") or [], seconds)
+            if curve:
+                row["curve"] = curve
+                print(f"{'':<14} {m:<7} best search cost by time: {curve}", flush=True)
             rows.append(row)
     _city_summary(rows)
     return rows
+
+
+def _curve(history, seconds):
+    """Time-to-target: the search's best (penalised-exact) cost at a few points in time."""
+    if not history:
+        return ""
+    marks = [t for t in (2, 5, 10, 20, 30, 45, 60, 120) if t <= seconds]
+    out = []
+    for t in marks:
+        best = [c for _, c, el in history if el <= t]
+        if best:
+            out.append(f"{t}s:{min(best):.0f}")
+    return " ".join(out)
 
 
 def _city_summary(rows):
