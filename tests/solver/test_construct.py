@@ -125,3 +125,12 @@ def test_ejection_chain_moves_a_task_to_make_room_for_a_specialists_only_task():
     routes, left = insert_all(md, [[0], []], [1], chains=True)
     assert routes == [[1], [0]] and left == []
     assert exact_cost(md, routes, left)[1]
+
+
+def test_two_islands_on_the_large_path_migrate_and_stay_feasible():
+    problem = small_problem(n=40, m=4, seed=13)
+    params = FAST.replace(ruin_recreate_above=10, workers=2, migration_interval=2)
+    a = solve(problem, stop=MaxGenerations(6), seed=4, params=params)
+    b = solve(problem, stop=MaxGenerations(6), seed=4, params=params)
+    assert a.feasible and a.stats["islands"] == 2
+    assert [r.task_ids for r in a.routes] == [r.task_ids for r in b.routes]

@@ -317,7 +317,15 @@ class Island:
 
     def inject(self, routes, unserved) -> None:
         """Migration: add a foreign plan (re-evaluated under this island's penalties)."""
-        ind, _, _ = self.educate([list(r) for r in routes], list(unserved))
+        routes, unserved = [list(r) for r in routes], list(unserved)
+        if self.large:
+            # the migrant is already locally optimal: on a large instance a full education
+            # would cost the receiving island several of its few generations; score it only
+            pen = self._pen_of(routes, unserved, self.tw_pen, self.cap_pen)
+            ex, ok = exact_cost(self.md, routes, unserved + self.inactive)
+            self._add(_plan(routes, unserved, pen, ok, ex, ok))
+            return
+        ind, _, _ = self.educate(routes, unserved)
         self._add(ind)
 
     def best_plan(self):
