@@ -73,6 +73,7 @@ class Island:
         # Solomon-sized instances keep the search they were tuned with; above the threshold
         # construction, recreate and partial education pay for themselves
         self.large = len(model.active) > params.ruin_recreate_above
+        self.deadline = float("inf")  # educations stop here (set by initialise / run)
 
     # ----------------------------------------------------------- education
     def _bnb(self, routes) -> None:
@@ -145,7 +146,9 @@ class Island:
     def educate(self, routes, unserved, tw_pen=None, cap_pen=None, changed=None):
         tw_pen = self.tw_pen if tw_pen is None else tw_pen
         cap_pen = self.cap_pen if cap_pen is None else cap_pen
-        routes, unserved = self.ls.run(routes, unserved, tw_pen, cap_pen, self.rng, changed=changed)
+        routes, unserved = self.ls.run(
+            routes, unserved, tw_pen, cap_pen, self.rng, changed=changed, deadline=self.deadline
+        )
         ls = self.ls
         feas_tw = all(ls.pref[k][-1][2] <= 1e-9 for k in range(self.md.m))
         feas_cap = all(ls.pref[k][-1][5] <= self.md.cap[k] + 1e-9 for k in range(self.md.m))
@@ -239,6 +242,7 @@ class Island:
         # instance the generations after it are what improves the plan
         now = time.monotonic()
         init_deadline = now + (deadline - now) / 3.0 if deadline != float("inf") else deadline
+        self.deadline = deadline
         for _ in range(self.p.population_size):
             if len(self.pop) >= 2 and time.monotonic() >= init_deadline:
                 break
@@ -310,6 +314,7 @@ class Island:
     ) -> None:
         """Run until n_generations more generations or the monotonic deadline."""
         target = self.generation + n_generations
+        self.deadline = deadline
         while self.generation < target and time.monotonic() < deadline:
             self.step()
             if on_generation is not None and on_generation(self.generation, self.best_cost()):

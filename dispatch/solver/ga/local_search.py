@@ -14,6 +14,9 @@ the hot loop of the solver; see docs/solver.md for the profile.
 
 from __future__ import annotations
 
+import math
+import time
+
 from .model import SearchModel
 from .segments import cat, fold
 
@@ -454,6 +457,7 @@ class LocalSearch:
         rng,
         max_passes: int = 1000,
         changed=None,
+        deadline: float = math.inf,
     ):
         """Educate (routes, unserved) in place of a copy; returns new (routes, unserved).
 
@@ -477,10 +481,15 @@ class LocalSearch:
         order = list(md.active)
         al = md.allowed
         optional = md.optional
+        timed = deadline != math.inf
         for _ in range(max_passes):
             rng.shuffle(order)
             improved = False
-            for u in order:
+            for step, u in enumerate(order):
+                # on a large instance one education can outlast the budget: stop at the
+                # deadline with the plan as it stands (every state is a valid plan)
+                if timed and step % 64 == 0 and time.monotonic() > deadline:
+                    return self.export()
                 if not self.served[u]:
                     if self._insert(u):
                         improved = True
