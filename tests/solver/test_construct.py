@@ -134,3 +134,11 @@ def test_two_islands_on_the_large_path_migrate_and_stay_feasible():
     b = solve(problem, stop=MaxGenerations(6), seed=4, params=params)
     assert a.feasible and a.stats["islands"] == 2
     assert [r.task_ids for r in a.routes] == [r.task_ids for r in b.routes]
+
+
+def test_local_search_returns_a_whole_plan_when_its_deadline_has_passed():
+    problem = small_problem(n=30, m=4, seed=17)
+    md, _ = _model(problem)
+    routes, left = construct(md, random.Random(1))
+    r, u = LocalSearch(md).run(routes, left, 50.0, 10.0, random.Random(1), deadline=0.0)
+    assert sorted([i for x in r for i in x] + u) == sorted(md.active)
