@@ -186,7 +186,7 @@ def _make_room(md: SearchModel, st: _Routes, left: list, chains: bool) -> list:
                 tries.append((d, k, q, p))
         tries.sort()
         done = False
-        for d, k, q, p in tries[:12]:
+        for d, k, q, p in tries[: 40 if chains else 12]:
             v = st.nodes[k][q]
             vc = [md.pin[v]] if md.pin[v] >= 0 else md.allowed_routes[v]
             saved = (list(st.nodes[k]), st.pref[k], st.suf[k])
