@@ -11,6 +11,7 @@ from .checker import check
 from .cost import evaluate
 from .eligibility import Eligibility, compute_eligibility
 from .explain import explain
+from .ga.construct import insert_all
 from .ga.driver import run_ga
 from .ga.model import build_model, exact_cost
 from .ga.repair import make_feasible
@@ -130,6 +131,14 @@ def solve(
     if model.active and not exact_cost(model, routes, unserved)[1]:
         routes, unserved = make_feasible(model, routes, unserved)
         stats["repaired"] = True
+    if model.active:
+        # whatever still fits somewhere goes in (mandatory first): never leave a mandatory
+        # task out of a plan that has a feasible slot for it
+        inact = set(inactive)
+        routes, left = insert_all(
+            model, routes, [i for i in unserved if i not in inact], chains=True
+        )
+        unserved = left + inactive
     stats["ga_cost"] = exact_cost(model, routes, unserved)[0]
     stats["ga_seconds"] = round(time.monotonic() - t0, 3)
     stats["refined"] = False

@@ -176,54 +176,29 @@ def solve_decomposed(
     return res
 
 
-def _feasible_insert_cost(problem, k, r, i, pos):
-    """Exact check of inserting task i at position pos of route r of specialist k (O(len))."""
-    T = problem.travel
-    n, m = problem.n_tasks, problem.n_specialists
-    s = problem.specialists[k]
-    seq = r[:pos] + [i] + r[pos:]
-    t, prev, load, travel = s.shift_start, n + k, 0.0, 0.0
-    for j in seq:
-        tk = problem.tasks[j]
-        travel += T[prev, j]
-        a = max(t + T[prev, j], tk.tw_start)
-        if not tk.soft_window and a > tk.tw_end + 1e-9:
-            return None
-        t = a + tk.service
-        load += tk.demand
-        prev = j
-    travel += T[prev, n + m + k]
-    if t + T[prev, n + m + k] > s.shift_end + 1e-9 or load > s.capacity + 1e-9:
-        return None
-    return travel
+def _insert_leftovers(problem, params, elig, routes) -> None:
+    """Offer every leftover task to every eligible specialist, mandatory first, in place.
 
+    The days of the specialists concerned (and the leftovers) form a small problem on
+    which the district search's own insertion runs: cheapest feasible slot over every
+    eligible specialist, and a mandatory task that fits nowhere takes an optional
+    task's place (that task is then offered every other slot).
+    """
+    from .ga.construct import insert_all
+    from .ga.model import build_model
 
-def _insert_leftovers(problem, params, elig, routes, max_specs: int = 8):
-    T = problem.travel
-    n = problem.n_tasks
     served = {i for r in routes for i in r}
-    left = sorted(
-        (i for i in range(n) if i not in served and elig.allowed[:, i].any()),
-        key=lambda i: -problem.tasks[i].priority,
-    )
-    for i in left:
-        ks = np.nonzero(elig.allowed[:, i])[0]
-        ks = sorted(ks, key=lambda k: T[n + k, i])[:max_specs]
-        best = None
-        for k in ks:
-            r = routes[k]
-            cur = sum(
-                T[a, b]
-                for a, b in zip([n + k] + r, r + [n + problem.n_specialists + k], strict=True)
-            )
-            for pos in range(len(r) + 1):
-                c = _feasible_insert_cost(problem, k, r, i, pos)
-                if c is not None:
-                    d = params.travel_weight * (c - cur) + (
-                        params.cross_district_weight if elig.cross[k, i] else 0
-                    )
-                    if best is None or d < best[0]:
-                        best = (d, k, pos)
-        t = problem.tasks[i]
-        if best is not None and (t.mandatory or best[0] < params.unserved_weight * t.priority):
-            routes[best[1]].insert(best[2], i)
+    left = [i for i in range(problem.n_tasks) if i not in served and elig.allowed[:, i].any()]
+    if not left:
+        return
+    ks = [int(k) for k in np.nonzero(elig.allowed[:, left].any(axis=1))[0]]
+    tasks = problem.tasks
+    tids = [tasks[i].id for k in ks for i in routes[k]] + [tasks[i].id for i in left]
+    sub = problem.subset(tids, [problem.specialists[k].id for k in ks], name="leftovers")
+    six = sub.task_index()
+    md = build_model(sub, params, compute_eligibility(sub, params))
+    sub_routes = [[six[tasks[i].id] for i in routes[k]] for k in ks]
+    new_routes, _ = insert_all(md, sub_routes, [six[tasks[i].id] for i in left], chains=True)
+    tix = problem.task_index()
+    for k, r in zip(ks, new_routes, strict=True):
+        routes[k] = [tix[sub.tasks[j].id] for j in r]

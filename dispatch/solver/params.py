@@ -22,6 +22,7 @@ class Params:
     n_elite: int = 4
     n_close: int = 5
     granular_k: int = 16
+    granular_k_large: int = 12  # neighbours per task above ruin_recreate_above tasks
     mutation_rate: float = 0.2
     target_feasible: float = 0.3
     bnb_max_tasks: int = 8
@@ -31,6 +32,10 @@ class Params:
     refine_fraction: float = 0.15
     refine_solution_limit: int = 2000
     decompose_above: int = 600
+    # above this many tasks: construction by insertion, half the offspring ruin & recreate,
+    # education only where a child differs from its parent
+    ruin_recreate_above: int = 150
+    ruin_recreate_share: float = 0.5
     mandatory_unserved_penalty: float = 1e6
 
     def __post_init__(self) -> None:
@@ -58,11 +63,13 @@ class Params:
             "n_elite": 0,
             "n_close": 1,
             "granular_k": 1,
+            "granular_k_large": 1,
             "bnb_max_tasks": 0,
             "workers": 1,
             "migration_interval": 1,
             "refine_solution_limit": 1,
             "decompose_above": 2,
+            "ruin_recreate_above": 0,
         }
         for name, lo in ints.items():
             v = getattr(self, name)
@@ -70,7 +77,7 @@ class Params:
                 raise ValueError(f"Params.{name} must be an int >= {lo}, got {v!r}")
         if self.bnb_max_tasks > 10:
             raise ValueError("Params.bnb_max_tasks must be <= 10 (exact sequencing is exponential)")
-        for name in ("mutation_rate", "target_feasible", "refine_fraction"):
+        for name in ("mutation_rate", "target_feasible", "refine_fraction", "ruin_recreate_share"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
                 raise ValueError(f"Params.{name} must be within [0, 1], got {v!r}")

@@ -24,9 +24,10 @@ from deap import base, creator, tools
 
 from ..bnb import best_sequence
 from ..params import Params
+from .construct import construct, insert_all
 from .local_search import LocalSearch
 from .model import SearchModel, exact_cost
-from .operators import crossover, ruin
+from .operators import crossover, ruin, ruin_region
 
 if not hasattr(creator, "DispatchFitness"):
     creator.create("DispatchFitness", base.Fitness, weights=(-1.0,))
@@ -69,6 +70,10 @@ class Island:
         self.tb.register("mutate", ruin, self.md)
         self.tb.register("educate", self.educate)
         self.best_history: list = []
+        # Solomon-sized instances keep the search they were tuned with; above the threshold
+        # construction, recreate and partial education pay for themselves
+        self.large = len(model.active) > params.ruin_recreate_above
+        self.deadline = float("inf")  # educations stop here (set by initialise / run)
 
     # ----------------------------------------------------------- education
     def _bnb(self, routes) -> None:
@@ -138,10 +143,12 @@ class Island:
             prev = i
         return t + T[prev][n + m + k] <= md.shift_end[k] + 1e-9 and load <= md.cap[k] + 1e-9
 
-    def educate(self, routes, unserved, tw_pen=None, cap_pen=None):
+    def educate(self, routes, unserved, tw_pen=None, cap_pen=None, changed=None):
         tw_pen = self.tw_pen if tw_pen is None else tw_pen
         cap_pen = self.cap_pen if cap_pen is None else cap_pen
-        routes, unserved = self.ls.run(routes, unserved, tw_pen, cap_pen, self.rng)
+        routes, unserved = self.ls.run(
+            routes, unserved, tw_pen, cap_pen, self.rng, changed=changed, deadline=self.deadline
+        )
         ls = self.ls
         feas_tw = all(ls.pref[k][-1][2] <= 1e-9 for k in range(self.md.m))
         feas_cap = all(ls.pref[k][-1][5] <= self.md.cap[k] + 1e-9 for k in range(self.md.m))
@@ -231,16 +238,27 @@ class Island:
     def initialise(self, deadline: float = float("inf")) -> None:
         """Build and educate the first population (stops early at the deadline, keeping >= 2)."""
         md = self.md
+        # the initial population may take at most a third of the budget: on a large
+        # instance the generations after it are what improves the plan
+        now = time.monotonic()
+        init_deadline = now + (deadline - now) / 3.0 if deadline != float("inf") else deadline
+        self.deadline = deadline
         for _ in range(self.p.population_size):
-            if len(self.pop) >= 2 and time.monotonic() >= deadline:
+            if len(self.pop) >= 2 and time.monotonic() >= init_deadline:
                 break
-            routes = [[] for _ in range(md.m)]
-            # pinned tasks start on their specialist, the rest is inserted by education
-            for i in md.active:
-                if md.pin[i] >= 0:
-                    routes[md.pin[i]].append(i)
-            un = [i for i in md.active if md.pin[i] < 0]
-            self.rng.shuffle(un)
+            if self.large:
+                # a complete feasible plan by cheapest insertion over every eligible
+                # specialist (noisy order for diversity), then education
+                routes, un = construct(md, self.rng)
+            else:
+                # small: pinned tasks start on their specialist, education inserts the rest
+                # in a random order (cheap, and the most diverse start)
+                routes = [[] for _ in range(md.m)]
+                for i in md.active:
+                    if md.pin[i] >= 0:
+                        routes[md.pin[i]].append(i)
+                un = [i for i in md.active if md.pin[i] < 0]
+                self.rng.shuffle(un)
             ind, ft, fc = self.educate(routes, un)
             self._adapt(ft, fc)
             self._add(ind)
@@ -258,10 +276,26 @@ class Island:
         """One generation = one educated offspring."""
         random.seed(self.rng.getrandbits(64))
         p1, p2 = self.tb.select(self.pop, 2)
-        routes, un = self.tb.mate(p1, p2, self.rng)
-        if self.rng.random() < self.p.mutation_rate:
-            routes, un = self.tb.mutate(routes, un, self.rng)
-        ind, ft, fc = self.tb.educate(routes, un)
+        if self.large and self.rng.random() < self.p.ruin_recreate_share:
+            # large instance: half the offspring are one parent with a small region ruined;
+            # it is recreated and re-educated only where it changed, so it costs a fraction
+            # of a crossover child and the search keeps moving within a short budget
+            size = self.rng.randint(4, max(5, min(25, len(self.md.active) // 15)))
+            routes, un = ruin_region(
+                self.md, [list(r) for r in p1], list(p1.unserved), self.rng, size
+            )
+        else:
+            routes, un = self.tb.mate(p1, p2, self.rng)
+            if self.rng.random() < self.p.mutation_rate:
+                routes, un = self.tb.mutate(routes, un, self.rng)
+        changed = None
+        if self.large:
+            # recreate: left-out tasks go to their cheapest feasible slot on any eligible
+            # specialist (the granular insertion only looks near neighbours), and education
+            # re-examines only what differs from the first parent
+            routes, un = insert_all(self.md, routes, un, self.rng)
+            changed = [routes[r] != p1[r] for r in range(self.md.m)]
+        ind, ft, fc = self.tb.educate(routes, un, changed=changed)
         self._adapt(ft, fc)
         self._add(ind)
         if not ind.feasible and self.rng.random() < 0.5:
@@ -280,6 +314,7 @@ class Island:
     ) -> None:
         """Run until n_generations more generations or the monotonic deadline."""
         target = self.generation + n_generations
+        self.deadline = deadline
         while self.generation < target and time.monotonic() < deadline:
             self.step()
             if on_generation is not None and on_generation(self.generation, self.best_cost()):
@@ -287,7 +322,15 @@ class Island:
 
     def inject(self, routes, unserved) -> None:
         """Migration: add a foreign plan (re-evaluated under this island's penalties)."""
-        ind, _, _ = self.educate([list(r) for r in routes], list(unserved))
+        routes, unserved = [list(r) for r in routes], list(unserved)
+        if self.large:
+            # the migrant is already locally optimal: on a large instance a full education
+            # would cost the receiving island several of its few generations; score it only
+            pen = self._pen_of(routes, unserved, self.tw_pen, self.cap_pen)
+            ex, ok = exact_cost(self.md, routes, unserved + self.inactive)
+            self._add(_plan(routes, unserved, pen, ok, ex, ok))
+            return
+        ind, _, _ = self.educate(routes, unserved)
         self._add(ind)
 
     def best_plan(self):

@@ -14,6 +14,9 @@ the hot loop of the solver; see docs/solver.md for the profile.
 
 from __future__ import annotations
 
+import math
+import time
+
 from .model import SearchModel
 from .segments import cat, fold
 
@@ -369,10 +372,24 @@ class LocalSearch:
     def _to_empty(self, u, ru, pu):
         md = self.md
         T, seg = md.T, md.seg
+        nodes = self.nodes[ru]
+        # when u's day breaks no rule and only travel is priced, leaving it saves at most
+        # the detour through u: a new day costs at least its own round trip
+        plain = (
+            md.xcost is None
+            and self.ww == 0.0
+            and self.pref[ru][-1][2] <= 0.0
+            and self.pref[ru][-1][5] <= md.cap[ru]
+        )
+        gain = T[nodes[pu - 1]][u] + T[u][nodes[pu + 1]] - T[nodes[pu - 1]][nodes[pu + 1]]
+        s1 = None
         for r in self._empty_routes(u):
             if r == ru:
                 continue
-            s1 = cat(self.pref[ru][pu - 1], self.suf[ru][pu + 1], T)
+            if plain and T[self.nodes[r][0]][u] + T[u][self.nodes[r][1]] >= gain - EPS:
+                continue
+            if s1 is None:
+                s1 = cat(self.pref[ru][pu - 1], self.suf[ru][pu + 1], T)
             s2 = cat(cat(seg[self.nodes[r][0]], seg[u], T), seg[self.nodes[r][1]], T)
             xd = self._x(r, u) - self._x(ru, u)
             delta = self._pen(s1, ru) + self._pen(s2, r) + self.xsum[ru] + xd - self.cost[ru]
@@ -432,9 +449,23 @@ class LocalSearch:
 
     # ------------------------------------------------------------------ driver
     def run(
-        self, routes, unserved, tw_penalty: float, cap_penalty: float, rng, max_passes: int = 1000
+        self,
+        routes,
+        unserved,
+        tw_penalty: float,
+        cap_penalty: float,
+        rng,
+        max_passes: int = 1000,
+        changed=None,
+        deadline: float = math.inf,
     ):
-        """Educate (routes, unserved) in place of a copy; returns new (routes, unserved)."""
+        """Educate (routes, unserved) in place of a copy; returns new (routes, unserved).
+
+        ``changed`` (one bool per route), when given, says which routes differ from a
+        plan that was already locally optimal: pairs of tasks both on unchanged routes
+        are not re-examined in the first pass, so educating a child that differs from
+        its parent in a few routes costs in proportion to those routes.
+        """
         md = self.md
         self.tw = md.travel_weight
         self.ww = md.work_weight
@@ -442,13 +473,23 @@ class LocalSearch:
         self.wtw = tw_penalty
         self.wcap = cap_penalty
         self._load(routes, unserved)
+        if changed is not None:
+            c = self.clock
+            self.clock += 1
+            self.mod = [c if ch else 0 for ch in changed]
+            self.tested = [c] * self.n
         order = list(md.active)
         al = md.allowed
         optional = md.optional
+        timed = deadline != math.inf
         for _ in range(max_passes):
             rng.shuffle(order)
             improved = False
-            for u in order:
+            for step, u in enumerate(order):
+                # on a large instance one education can outlast the budget: stop at the
+                # deadline with the plan as it stands (every state is a valid plan)
+                if timed and step % 64 == 0 and time.monotonic() > deadline:
+                    return self.export()
                 if not self.served[u]:
                     if self._insert(u):
                         improved = True

@@ -113,7 +113,14 @@ def build_model(problem: Problem, params: Params, elig: Eligibility) -> SearchMo
         share = (A.T @ A) > 0
         prox = np.where(share, prox, np.inf)
         np.fill_diagonal(prox, np.inf)
-        k = min(params.granular_k, len(active) - 1)
+        # on large instances a shorter neighbour list buys more generations, which the
+        # search needs more than a wider one (200-customer VRPTW: 16 -> 10-12 halved the gap)
+        gk = (
+            params.granular_k
+            if len(active) <= params.ruin_recreate_above
+            else params.granular_k_large
+        )
+        k = min(gk, len(active) - 1)
         if k > 0:
             idx = np.argsort(prox, axis=1, kind="stable")[:, :k]
             for r, i in enumerate(active):

@@ -66,3 +66,32 @@ def ruin(
     still = set(unserved)
     new_un = list(unserved) + [i for i in served if i in drop and i not in still]
     return new_routes, new_un
+
+
+def ruin_region(md: SearchModel, routes: list, unserved: list, rng, size: int) -> tuple[list, list]:
+    """Remove ``size`` served tasks around a random one: its granular neighbours and,
+    through them, short strings of their routes (so a few routes open up in one area)."""
+    served = [i for r in routes for i in r]
+    if not served:
+        return routes, unserved
+    pos = {}
+    for k, r in enumerate(routes):
+        for p, i in enumerate(r):
+            pos[i] = (k, p)
+    seed = rng.choice(served)
+    drop = {seed}
+    for v in [seed] + list(md.neigh[seed]):
+        if len(drop) >= size:
+            break
+        if v not in pos:
+            continue
+        k, p = pos[v]
+        r = routes[k]
+        length = rng.randint(1, 3)
+        start = max(0, p - rng.randint(0, length - 1))
+        for i in r[start : start + length]:
+            if len(drop) < size:
+                drop.add(i)
+    new_routes = [[i for i in r if i not in drop] for r in routes]
+    still = set(unserved)
+    return new_routes, list(unserved) + [i for i in served if i in drop and i not in still]
