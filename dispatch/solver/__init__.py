@@ -4,8 +4,9 @@ from dispatch.solver import Problem, Task, Specialist, solve, MaxSeconds
 result = solve(problem, stop=MaxSeconds(30), seed=1)
 """
 
-from .api import finalize, solve
+from .api import solve
 from .checker import CheckReport, Violation, check
+from .finalize import finalize
 from .params import Params
 from .problem import Problem, Specialist, Task
 from .result import CostBreakdown, Result, RouteResult, Unserved, Visit

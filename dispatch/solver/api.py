@@ -7,10 +7,9 @@ import random
 import time
 from collections.abc import Callable, Sequence
 
-from .checker import check
-from .cost import evaluate
-from .eligibility import Eligibility, compute_eligibility
-from .explain import explain
+from .decompose import solve_decomposed
+from .eligibility import compute_eligibility
+from .finalize import finalize
 from .ga.construct import insert_all
 from .ga.driver import run_ga
 from .ga.model import build_model, exact_cost
@@ -18,62 +17,10 @@ from .ga.repair import make_feasible
 from .params import Params
 from .problem import Problem
 from .refine import refine
-from .result import Result, Unserved
+from .result import Result
 from .stop import MaxSeconds, StopCriterion
 
 Callback = Callable[[int, float, float], bool | None]
-
-
-def _unserved_reason(problem: Problem, params: Params, elig: Eligibility, i: int) -> str:
-    if i in elig.reasons:
-        return elig.reasons[i]
-    t = problem.tasks[i]
-    if t.mandatory or t.pinned_to is not None:
-        return "could not be fitted into any eligible specialist's day (windows/shift/capacity)"
-    return (
-        f"optional: serving it would cost more than its penalty "
-        f"({params.unserved_weight * t.priority:g}) or no feasible slot was left"
-    )
-
-
-def finalize(
-    problem: Problem,
-    params: Params,
-    routes: list,
-    unserved: Sequence[int],
-    stats: dict,
-    elig: Eligibility | None = None,
-) -> Result:
-    """Score a plan exactly, explain it and run the independent checker on it."""
-    elig = elig if elig is not None else compute_eligibility(problem, params)
-    served = {i for r in routes for i in r}
-    unserved = sorted(set(unserved) | {i for i in range(problem.n_tasks) if i not in served})
-    rr, cb = evaluate(problem, params, routes, unserved)
-    reasons = {i: _unserved_reason(problem, params, elig, i) for i in unserved}
-    rep = check(
-        problem,
-        {problem.specialists[k].id: [problem.tasks[i].id for i in r] for k, r in enumerate(routes)},
-        {problem.tasks[i].id: reasons[i] for i in unserved},
-        params.allow_cross_district,
-    )
-    uns = tuple(
-        Unserved(
-            problem.tasks[i].id,
-            reasons[i],
-            bool(problem.tasks[i].mandatory),
-            problem.tasks[i].priority,
-        )
-        for i in unserved
-    )
-    return Result(
-        rr,
-        uns,
-        cb,
-        explain(problem, params, elig, routes, rr, reasons),
-        rep.ok,
-        tuple(f"{v.kind}: {v.message}" for v in rep.violations),
-        dict(stats),
-    )
 
 
 def solve(
@@ -100,10 +47,9 @@ def solve(
     if not isinstance(seed, int):
         raise ValueError(f"seed must be an int, got {seed!r}")
     if problem.n_tasks > params.decompose_above:
-        from .decompose import solve_decomposed
-
         return solve_decomposed(
-            problem, stop=stop, seed=seed, params=params, callbacks=callbacks, t0=t0
+            problem, stop=stop, seed=seed, params=params, callbacks=callbacks, t0=t0,
+            solve_part=solve,
         )
     random.seed(seed)
     elig = compute_eligibility(problem, params)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .ga.segments import cat
 from .params import Params
 from .problem import Problem
 from .result import CostBreakdown, RouteResult, Visit
@@ -21,8 +22,6 @@ def min_duration_departure(problem: Problem, k: int, idxs: Sequence[int]) -> flo
     route (only seen in diagnostics) fall back to "arrive at the first
     window opening".
     """
-    from .ga.segments import cat
-
     s = problem.specialists[k]
     T = problem.travel
     n, m = problem.n_tasks, problem.n_specialists

@@ -15,11 +15,14 @@ from __future__ import annotations
 import math
 import multiprocessing as mp
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from .eligibility import compute_eligibility
+from .finalize import finalize
+from .ga.construct import insert_all
+from .ga.model import build_model
 from .params import Params
 from .problem import Problem
 from .stop import MaxSeconds, StopCriterion
@@ -95,9 +98,7 @@ def partition(problem: Problem, part_size: int = PART_SIZE) -> list:
 
 
 def _solve_part(args):
-    from .api import solve
-
-    sub, stop, seed, params = args
+    solve, sub, stop, seed, params = args
     if not sub.specialists:
         return None
     r = solve(sub, stop=stop, seed=seed, params=params)
@@ -112,9 +113,10 @@ def solve_decomposed(
     params: Params,
     callbacks: Sequence = (),
     t0: float | None = None,
+    solve_part: Callable | None = None,
 ):
-    from .api import finalize
-
+    """Solve each part with ``solve_part`` (the search of ``api.solve``, handed in so the
+    two modules need not import each other) and make the joined plan final."""
     t0 = time.monotonic() if t0 is None else t0
     parts = partition(problem)
     limit = stop.time_limit()
@@ -138,7 +140,7 @@ def solve_decomposed(
                 s = s | stop
         else:
             s = stop
-        jobs.append((sub, s, seed + pi, sub_params))
+        jobs.append((solve_part, sub, s, seed + pi, sub_params))
     if W > 1 and len(jobs) > 1:
         with mp.get_context("fork").Pool(W) as pool:
             outs = pool.map(_solve_part, jobs, chunksize=1)
@@ -148,7 +150,7 @@ def solve_decomposed(
     six = problem.specialist_index()
     routes = [[] for _ in range(problem.n_specialists)]
     gens = 0
-    for (sub, _, _, _), out in zip(jobs, outs, strict=True):
+    for (_solve, sub, _, _, _), out in zip(jobs, outs, strict=True):
         if out is None:
             continue
         rts, g = out
@@ -184,9 +186,6 @@ def _insert_leftovers(problem, params, elig, routes) -> None:
     eligible specialist, and a mandatory task that fits nowhere takes an optional
     task's place (that task is then offered every other slot).
     """
-    from .ga.construct import insert_all
-    from .ga.model import build_model
-
     served = {i for r in routes for i in r}
     left = [i for i in range(problem.n_tasks) if i not in served and elig.allowed[:, i].any()]
     if not left:

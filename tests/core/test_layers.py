@@ -82,3 +82,31 @@ def test_the_check_sees_a_forbidden_import(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    from demands.lifecycle import TRANSITIONS\n")
     assert ("demands.lifecycle", 2) in list(_imports(sample))
+
+
+def _local_imports_without_reason(path: Path) -> list[str]:
+    """Imports inside a function with no comment saying why, between the ``def`` and them
+    (a cycle hidden by a local import is the fault this catches)."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found = []
+    for function in ast.walk(ast.parse(source, filename=str(path))):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            above = lines[function.lineno - 1:node.lineno]
+            if not any("#" in line and "import" in line.split("#", 1)[1].lower()
+                       for line in above):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_no_function_local_import_without_a_reason():
+    found = []
+    for folder in ("zhifu", *sorted(DOMAIN_APPS)):
+        for path in _sources(folder):
+            found += _local_imports_without_reason(path)
+    found += _local_imports_without_reason(ROOT / "manage.py")
+    assert found == []
