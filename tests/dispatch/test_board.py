@@ -79,3 +79,17 @@ def test_board_draws_gantt_and_routes(browser, city):
     assert browser.driver.find_elements(By.CSS_SELECTOR, "#gantt canvas")
     assert browser.driver.find_elements(By.CSS_SELECTOR, "#routes canvas")
     browser.screenshot("dispatch-board")
+
+
+def test_the_operator_reads_dispatch_in_the_admin_and_cannot_edit_it(city):
+    task = make_task(city.shops[0], city.day)
+    operator = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    operator.force_login(factories.admin())
+    for url in ("/admin/dispatch/servicetask/", "/admin/dispatch/servicetask/?q=拜访",
+                f"/admin/dispatch/servicetask/{task.pk}/change/", "/admin/dispatch/dispatchrun/",
+                "/admin/dispatch/specialistabsence/"):
+        assert operator.get(url).status_code == 200, url
+    operator.post(f"/admin/dispatch/servicetask/{task.pk}/change/", {"title": "改了"})
+    task.refresh_from_db()
+    assert task.title == "拜访"
+    assert operator.get("/admin/dispatch/servicetask/add/").status_code == 403
