@@ -1,6 +1,8 @@
 """Imports: good, bad and duplicate files; all good rows or nothing; idempotent."""
 
 import io
+import os
+import time
 from unittest import mock
 
 import pandas as pd
@@ -10,6 +12,7 @@ from django.test import Client
 
 from zhifu.accounts.imports import retailer_export, retailer_import, specialist_import
 from zhifu.accounts.models import Retailer, Specialist
+from zhifu.accounts.tasks import purge_staged_imports
 from zhifu.core.errors import DomainError
 
 HEADER = "许可证号,店铺名称,负责人,联系电话,地址,纬度,经度,片区,网格,档位,市场类型,业态,开业日期\n"
@@ -201,3 +204,22 @@ def test_manager_cannot_use_admin_import(org):
     client.force_login(org.manager_north)
     response = client.get("/admin/accounts/retailer/import/")
     assert response.status_code == 302
+
+
+def test_an_uncommitted_preview_expires_and_its_file_is_purged(org, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = Client()
+    client.force_login(org.admin)
+    upload = io.BytesIO(csv_bytes(*GOOD))
+    upload.name = "r.csv"
+    token = client.post("/admin/accounts/retailer/import/", {"file": upload}).context["token"]
+    staged = tmp_path / "imports" / token
+    fresh = tmp_path / "imports" / ("f" * 32 + ".csv")
+    fresh.write_bytes(b"x")
+    day_old = time.time() - (settings.STAGED_IMPORT_HOURS * 3600 + 60)
+    os.utime(staged, (day_old, day_old))
+    late = client.post("/admin/accounts/retailer/import/", {"token": token})
+    assert "已失效" in late.content.decode()
+    assert not Retailer.objects.filter(licence_no="440599000001").exists()
+    assert purge_staged_imports() == 1
+    assert not staged.exists() and fresh.exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -271,15 +272,32 @@ def staged_save(*, content: bytes, filename: str) -> str:
     return token
 
 
+def _stale(path, now: float) -> bool:
+    return now - path.stat().st_mtime > settings.STAGED_IMPORT_HOURS * 3600
+
+
 def staged_load(*, token: str) -> tuple[bytes, str]:
+    """The file kept at preview, while it is fresh (``STAGED_IMPORT_HOURS``)."""
+    expired = DomainError(_("This import has expired; upload the file again."),
+                          code="import_expired")
     if not re.fullmatch(r"[0-9a-f]{32}\.(csv|xlsx)", token or ""):
-        raise DomainError(_("This import has expired; upload the file again."),
-                          code="import_expired")
+        raise expired
     path = _staging_dir() / token
-    if not path.exists():
-        raise DomainError(_("This import has expired; upload the file again."),
-                          code="import_expired")
+    if not path.exists() or _stale(path, time.time()):
+        raise expired
     return path.read_bytes(), token
+
+
+def staged_purge(*, now: float | None = None) -> int:
+    """Delete the files of previews nobody committed (nightly): an uploaded sheet of shops
+    or people is personal data, kept no longer than its import needs."""
+    now = time.time() if now is None else now
+    removed = 0
+    for path in _staging_dir().iterdir():
+        if path.is_file() and _stale(path, now):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def staged_discard(*, token: str) -> None:

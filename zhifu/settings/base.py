@@ -171,6 +171,8 @@ MEDIA_URL = "/media/"
 MEDIA_SERVE_MODE = os.environ.get("MEDIA_SERVE_MODE", "django")
 MEDIA_INTERNAL_URL = os.environ.get("MEDIA_INTERNAL_URL", "/protected-media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# An import's preview keeps its file this long for the commit step; then it is purged.
+STAGED_IMPORT_HOURS = int(os.environ.get("STAGED_IMPORT_HOURS", "24"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -278,6 +280,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 DISPATCH_QUEUE = os.environ.get("DISPATCH_QUEUE", "dispatch")
 DEFAULT_QUEUE_TASKS = (
     "core.health_probe", "core.resend_stale_jobs", "core.personal_data_purge",
+    "accounts.purge_staged_imports",
     "profiling.recompute_profiles",
     "demands.sla_sweep",
     "strategy.generate_strategies", "strategy.collect_feedback", "strategy.generate_nightly",
@@ -305,6 +308,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "core-resend-stale-jobs": {"task": "core.resend_stale_jobs", "schedule": 60.0},
     "core-personal-data-purge": {"task": "core.personal_data_purge",
                                  "schedule": crontab(hour=3, minute=30)},
+    "accounts-purge-staged-imports": {"task": "accounts.purge_staged_imports",
+                                      "schedule": crontab(hour=3, minute=45)},
     "strategy-collect-feedback": {"task": "strategy.collect_feedback",
                                   "schedule": crontab(hour=2, minute=30)},
     "evaluation-points-sync": {"task": "evaluation.points_sync",
