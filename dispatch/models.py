@@ -41,6 +41,11 @@ class DispatchRun(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.service_date} ({self.status})"
 
+    @property
+    def in_progress(self) -> bool:
+        """Queued or solving: its page keeps polling for progress."""
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
 
 class DistrictSolve(models.Model):
     """One district's share of a run, solved by its own Celery task and merged after."""

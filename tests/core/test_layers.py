@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,4 +110,15 @@ def test_no_function_local_import_without_a_reason():
         for path in _sources(folder):
             found += _local_imports_without_reason(path)
     found += _local_imports_without_reason(ROOT / "manage.py")
+    assert found == []
+
+
+def test_templates_re_encode_no_state_rule():
+    """A page asks the model or the service what a state allows; it never compares a
+    status with a literal of its own (the rating form once did, and ignored a rule)."""
+    pattern = re.compile(r"status\s*(==|!=)\s*['\"]|['\"]\s*(==|!=)\s*\w+\.status\b")
+    found = [f"{path.relative_to(ROOT)}:{number}"
+             for path in (ROOT / "templates").rglob("*.html")
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if pattern.search(line)]
     assert found == []
