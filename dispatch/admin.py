@@ -7,18 +7,13 @@ step; the admin looks, it does not edit.
 
 from django.contrib import admin
 
+from zhifu.core.admin import ReadOnlyAdminMixin
+
 from .models import DispatchRun, ServiceTask, SpecialistAbsence
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(DispatchRun)

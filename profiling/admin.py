@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from zhifu.accounts.admin import ImportExportMixin
+from zhifu.core.admin import ReadOnlyAdminMixin
 
 from .imports import order_import, raw_value_import
 from .models import Dimension, Indicator, OrderRecord, ProfileSnapshot, RawValue
@@ -29,22 +30,13 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(SimpleHistoryAdmin):
+class DimensionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only here: rules, weights and thresholds are edited on /dashboard/profiles/rules/,
     where the services check them (ascending bands, weakness ≤ strength, …)."""
 
     list_display = ("code", "name", "group", "weight", "strength_threshold",
                     "weakness_threshold", "peer_margin")
     inlines = [IndicatorInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RawValue)

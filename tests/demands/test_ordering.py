@@ -1,6 +1,7 @@
 """Raising demands: eligibility with reasons, request kinds, and bad input refused cleanly."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -316,9 +317,15 @@ def test_a_request_promise_is_data_the_operator_changes_in_the_admin(org):
     assert refused.status_code == 200  # resolution before response: said on the form
     assert admin.post(url, {"kind": "complaint", "response_hours": 2,
                             "resolution_hours": 16}).status_code == 302
-    raised = services.demand_submit_need(retailer=org.retailer_north,
-                                         actor=org.retailer_north.user, kind="complaint",
-                                         text="店员态度不好", now=MONDAY_9)
+    # The retailer raises the complaint on its phone page, as it would.
+    retailer = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    retailer.force_login(org.retailer_north.user)
+    form = retailer.get("/m/needs/new/").content.decode()
+    client_token = re.search(r'name="client_token" value="([0-9a-f]+)"', form).group(1)
+    sent = retailer.post("/m/needs/new/", {"kind": "complaint", "text": "店员态度不好",
+                                          "client_token": client_token})
+    assert sent.status_code == 302
+    raised = Demand.objects.get(retailer=org.retailer_north, kind=DemandKind.COMPLAINT)
     assert (raised.response_hours, raised.resolution_hours, raised.wall_clock) == (2, 16, False)
     history = admin.get(f"/admin/demands/requestpromise/{complaint.pk}/history/")
     assert history.status_code == 200
