@@ -123,6 +123,27 @@ ACTION_VERBS = {
 }
 
 
+# What an action needs from the actor beyond a reason, by the demand's kind (``None``: any
+# kind). The forms and the API offer these fields; the checks below refuse without them.
+ANY_KIND = None
+REQUIREMENTS: dict[str, dict[str | None, tuple[str, ...]]] = {
+    "accept": {DemandKind.COMPLAINT: ("handler",), DemandKind.SUGGESTION: ("reply_due_on",)},
+    "schedule": {ANY_KIND: ("specialist", "planned_start")},
+    "answer": {ANY_KIND: ("answer",), DemandKind.SUGGESTION: ("answer", "adopted")},
+    "assign_handler": {ANY_KIND: ("handler",)},
+    "check": {ANY_KIND: ("point",)},
+    "merge": {ANY_KIND: ("into",)},
+    "triage": {ANY_KIND: ("item",)},
+}
+
+
+def action_requirements(action: str, demand: Demand) -> tuple[str, ...]:
+    """The fields ``action`` needs for this demand; ``reason`` when the action needs one."""
+    by_kind = REQUIREMENTS.get(action, {})
+    fields = by_kind.get(demand.kind, by_kind.get(ANY_KIND, ()))
+    return (*fields, "reason") if TRANSITIONS[action].reason_required else fields
+
+
 def _applicable(action: str, demand: Demand) -> bool:
     """Whether an action makes sense for this demand at all (its kind, its compliance)."""
     kind = demand.kind
@@ -163,12 +184,12 @@ def _check_served_by_task(action: str, demand: Demand, role: str, params: dict) 
 
 def _check_conditions(action: str, demand: Demand, user, role: str, params: dict) -> None:
     """The rules beyond role and state, per action."""
+    needs = action_requirements(action, demand)
     if action == "accept":
-        if demand.kind == DemandKind.COMPLAINT and not (params.get("handler") or demand.handler_id):
+        if "handler" in needs and not (params.get("handler") or demand.handler_id):
             _fail(_("A complaint needs a designated handler before it is accepted."),
                   "handler_required", {"handler": [_("Choose a handler.")]})
-        if demand.kind == DemandKind.SUGGESTION and not (params.get("reply_due_on")
-                                                         or demand.reply_due_on):
+        if "reply_due_on" in needs and not (params.get("reply_due_on") or demand.reply_due_on):
             _fail(_("A suggestion needs a committed reply date before it is accepted."),
                   "reply_date_required", {"reply_due_on": [_("Choose a date.")]})
     elif action == "schedule":
@@ -198,7 +219,7 @@ def _check_conditions(action: str, demand: Demand, user, role: str, params: dict
         if not text or len(text) > 2000:
             _fail(_("Write an answer of 1 to 2000 characters."), "answer_required",
                   {"answer": [_("Write an answer of 1 to 2000 characters.")]})
-        if demand.kind == DemandKind.SUGGESTION and params.get("adopted") is None:
+        if "adopted" in needs and params.get("adopted") is None:
             _fail(_("Say whether the suggestion is adopted."), "adopted_required",
                   {"adopted": [_("This field is required.")]})
     elif action == "follow_up":

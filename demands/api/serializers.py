@@ -4,7 +4,7 @@ from rest_framework import serializers
 from zhifu.accounts.api.serializers import PrivateTextField, RetailerBriefSerializer
 
 from .. import clock
-from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions
+from ..lifecycle import ACTION_LABELS, ACTION_VERBS, action_requirements, allowed_actions
 from ..models import CatalogueItem, Demand, DemandEvent
 from ..policies import SPECIALIST, actor_role, event_seen_by, status_seen_by
 from ..sla import sla_state_seen
@@ -49,6 +49,8 @@ class DemandSerializer(serializers.ModelSerializer):
     checklist = serializers.SerializerMethodField()
     approval = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    action_fields = serializers.SerializerMethodField(
+        help_text=_("For each allowed action, the request fields it needs."))
     title = PrivateTextField()
     description = PrivateTextField()
     answer = PrivateTextField()
@@ -63,7 +65,7 @@ class DemandSerializer(serializers.ModelSerializer):
                   "planned_start", "service_minutes", "priority", "submitted_at",
                   "response_due_at", "resolution_due_at", "responded_at", "completed_at",
                   "sla_state", "escalation_level", "checklist", "approval", "answer",
-                  "reply_due_on", "adopted", "allowed_actions"]
+                  "reply_due_on", "adopted", "allowed_actions", "action_fields"]
 
     def get_sla_state(self, obj) -> str:
         # One calendar per response, shared by every row (the context is the root's).
@@ -87,6 +89,10 @@ class DemandSerializer(serializers.ModelSerializer):
     def get_allowed_actions(self, obj) -> list[str]:
         request = self.context.get("request")
         return allowed_actions(demand=obj, role=actor_role(request.user)) if request else []
+
+    def get_action_fields(self, obj) -> dict[str, list[str]]:
+        return {action: list(action_requirements(action, obj))
+                for action in self.get_allowed_actions(obj)}
 
     def _for_specialist(self) -> bool:
         request = self.context.get("request")

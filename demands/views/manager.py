@@ -26,7 +26,7 @@ from .. import exports, selectors, services
 from ..choices import DemandStatus
 from ..filtersets import DemandFilterSet
 from ..forms import CatalogueItemForm, ManagerActionForm, TriageForm
-from ..lifecycle import ACTION_LABELS, ACTION_VERBS, allowed_actions
+from ..lifecycle import ACTION_LABELS, ACTION_VERBS, action_requirements, allowed_actions
 from ..policies import actor_role
 from ..sla import attach_sla_seen
 from .common import form_error, go, refuse
@@ -70,7 +70,7 @@ def _detail_context(request, demand) -> dict:
         event.label = ACTION_LABELS.get(event.action, event.action)
     return {
         "demand": demand, "events": events,
-        "actions": [(a, ACTION_VERBS[a]) for a in
+        "actions": [(a, ACTION_VERBS[a], action_requirements(a, demand)) for a in
                     allowed_actions(demand=demand, role=actor_role(request.user))],
         "specialists": people.specialist_list(user=request.user).filter(active=True),
         "handlers": district_staff(demand.district_id).order_by("username"),

@@ -8,6 +8,7 @@ from zhifu.accounts.api.serializers import PrivateTextField, RetailerBriefSerial
 from zhifu.core.api.fields import ClockTimeField, NumberField
 
 from ..choices import DispatchMode, ExceptionKind
+from ..lifecycle import SPECIALIST, allowed_task_actions, task_role
 from ..models import DispatchRun, ServiceTask
 
 
@@ -18,6 +19,7 @@ class TaskSerializer(serializers.ModelSerializer):
     demand_id = serializers.IntegerField(read_only=True, allow_null=True)
     window_start = ClockTimeField(read_only=True)
     window_end = ClockTimeField(read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = ServiceTask
@@ -26,7 +28,17 @@ class TaskSerializer(serializers.ModelSerializer):
             "planned_start", "planned_end", "window_start", "window_end", "service_minutes",
             "priority", "required_skills", "mandatory", "checklist", "retailer", "district",
             "checked_in_at", "check_in_far", "completed_at", "unserved_reason",
+            "allowed_actions",
         ]
+
+    def get_allowed_actions(self, task) -> list[str]:
+        """What the reader may do to this task now (its lifecycle table); a button for each."""
+        request = self.context.get("request")
+        if request is None:
+            return []
+        role = task_role(request.user)
+        mine = role == SPECIALIST and task.specialist_id == request.user.specialist.pk
+        return allowed_task_actions(task=task, role=role, mine=mine)
 
 
 class TaskDetailSerializer(TaskSerializer):

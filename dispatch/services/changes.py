@@ -15,6 +15,7 @@ from zhifu.core.errors import DomainError, PermissionDenied
 from zhifu.notifications.services import notify
 
 from ..choices import ACTIVE, MOVABLE, PINNED, TaskSource, TaskStatus
+from ..lifecycle import may_from_state, target_of
 from ..models import ServiceTask, SpecialistAbsence, TaskEvent
 from .runs import replan_day
 
@@ -37,10 +38,10 @@ def task_withdraw_for_demand(*, demand, actor, reason: str = "",
     now = now or timezone.now()
     task = (ServiceTask.objects.select_for_update(of=("self",)).select_related("specialist__user")
             .filter(demand_id=demand.pk).first())
-    if task is None or task.status not in (*MOVABLE, *PINNED):
+    if task is None or not may_from_state(task, "cancel"):
         return None
     previous = task.specialist
-    task.status, task.sequence = TaskStatus.CANCELLED, None
+    task.status, task.sequence = target_of(task, "cancel"), None
     task.unserved_reason = _("The demand was withdrawn.")
     task.save(update_fields=["status", "sequence", "unserved_reason", "updated_at"])
     TaskEvent.objects.create(task=task, action="withdrawn", actor=actor,
@@ -65,10 +66,10 @@ def task_cancel(*, actor, task_id: int, reason: str, now: dt.datetime | None = N
     with transaction.atomic():
         task = access(ServiceTask.objects.select_for_update(), actor, task_id, CHANGE,
                       message=_("This task does not exist."))
-        if task.status not in (*MOVABLE, *PINNED):
+        if not may_from_state(task, "cancel"):
             raise DomainError(_("Only work not yet started can be cancelled."),
                               code="wrong_state", status_code=409)
-        task.status, task.unserved_reason = TaskStatus.CANCELLED, reason[:255]
+        task.status, task.unserved_reason = target_of(task, "cancel"), reason[:255]
         task.save(update_fields=["status", "unserved_reason", "updated_at"])
         TaskEvent.objects.create(task=task, action="cancelled", actor=actor,
                                  data={"reason": reason})

@@ -26,7 +26,8 @@ from zhifu.core.images import clean_image
 from zhifu.notifications.services import message, notify
 
 from .. import adapter
-from ..choices import MOVABLE, DispatchMode, ExceptionKind, TaskStatus
+from ..choices import DispatchMode, ExceptionKind, TaskStatus
+from ..lifecycle import may_from_state, require_state, target_of
 from ..models import ServiceTask, TaskEvent, TaskPhoto
 from .follow import demand_follow_task
 from .runs import plan_link, replan_day
@@ -53,19 +54,13 @@ def _event(task: ServiceTask, action: str, actor, **data) -> None:
     TaskEvent.objects.create(task=task, action=action, actor=actor, data=data)
 
 
-def _wrong_state(task: ServiceTask) -> Conflict:
-    return Conflict(_("This cannot be done while the task is %(status)s.")
-                    % {"status": task.get_status_display()}, code="wrong_state")
-
-
 def task_accept(*, user, task_id: int) -> ServiceTask:
     with transaction.atomic():
         task = _locked_task_for(user, task_id)
         if task.status == TaskStatus.ACCEPTED:
             return task  # a double tap changes nothing
-        if task.status != TaskStatus.ASSIGNED:
-            raise _wrong_state(task)
-        task.status, task.accepted_at = TaskStatus.ACCEPTED, timezone.now()
+        require_state(task, "accept")
+        task.status, task.accepted_at = target_of(task, "accept"), timezone.now()
         task.save(update_fields=["status", "accepted_at", "updated_at"])
         _event(task, "accepted", user)
     return task
@@ -80,14 +75,13 @@ def task_start(*, user, task_id: int, latitude: float, longitude: float,
                           fields={"latitude": [_("Invalid.")], "longitude": [_("Invalid.")]})
     with transaction.atomic():
         task = _locked_task_for(user, task_id)
-        if task.status not in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED):
-            raise _wrong_state(task)
+        require_state(task, "start")
         if task.service_date != timezone.localdate(now):
             raise DomainError(_("This task is planned for %(day)s, not today.")
                               % {"day": task.service_date}, code="not_today")
         distance = 1000 * adapter.distance_km(
             (latitude, longitude), (task.retailer.latitude, task.retailer.longitude))
-        task.status = TaskStatus.IN_PROGRESS
+        task.status = target_of(task, "start")
         task.accepted_at = task.accepted_at or now
         task.checked_in_at = now
         task.check_in_lat, task.check_in_lng = latitude, longitude
@@ -126,8 +120,7 @@ def task_complete(*, user, task_id: int, notes: str, checklist_confirmed: list[s
     photos = _clean_photos(photos)
     with transaction.atomic():
         task = _locked_task_for(user, task_id)
-        if task.status != TaskStatus.IN_PROGRESS:
-            raise _wrong_state(task)
+        require_state(task, "complete")
         confirmed = [point for point in checklist_confirmed if point]
         unknown = [p for p in confirmed if p not in task.checklist]
         missing = [p for p in task.checklist if p not in confirmed]
@@ -137,7 +130,7 @@ def task_complete(*, user, task_id: int, notes: str, checklist_confirmed: list[s
                 % {"points": "、".join(missing) or "—"}, code="checklist_incomplete",
                 fields={"checklist_confirmed": [_("Unknown point: %(p)s") % {"p": p}
                                                 for p in unknown] or [_("Incomplete.")]})
-        task.status, task.completed_at = TaskStatus.DONE, now
+        task.status, task.completed_at = target_of(task, "complete"), now
         task.service_notes, task.checklist_confirmed = notes, confirmed
         task.save(update_fields=["status", "completed_at", "service_notes",
                                  "checklist_confirmed", "updated_at"])
@@ -171,12 +164,10 @@ def task_report_exception(*, user, task_id: int, kind: str, note: str = "",
                           code="note_too_long", fields={"note": [_("Too long.")]})
     with transaction.atomic():
         task = _locked_task_for(user, task_id)
-        if task.status not in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS):
-            raise _wrong_state(task)
+        require_state(task, "exception")
         previous = task.specialist_id
         grab = task.mode == DispatchMode.GRAB
-        # A grab task goes back to the pool it came from; command work waits for the re-plan.
-        task.status = TaskStatus.OFFERED if grab else TaskStatus.OPEN
+        task.status = target_of(task, "exception")
         task.specialist, task.sequence = None, None
         task.planned_start = task.planned_end = None
         task.exception_kind, task.exception_note = kind, note
@@ -230,7 +221,7 @@ def task_claim(*, user, task_id: int) -> ServiceTask:
             "retailer", "district"), user, CLAIM).filter(pk=task_id).first())
         if task is None:
             raise NotFound(_("This task does not exist."))
-        if task.status != TaskStatus.OFFERED:
+        if not may_from_state(task, "claim"):
             raise Conflict(_("Someone else has already taken this task."), code="already_taken")
         reason = adapter.eligibility_refusal(task=task, specialist=specialist)
         if reason:
@@ -242,7 +233,7 @@ def task_claim(*, user, task_id: int) -> ServiceTask:
         if placed is None:
             raise DomainError(_("It does not fit your day: %(why)s")
                               % {"why": "; ".join(violations[:3])}, code="does_not_fit")
-        _place(task, specialist, placed, TaskStatus.ACCEPTED, DispatchMode.GRAB)
+        _place(task, specialist, placed, target_of(task, "claim"), DispatchMode.GRAB)
         ServiceTask.objects.filter(pk=task.pk).update(accepted_at=timezone.now())
         _event(task, "claimed", user)
         task.refresh_from_db()
@@ -261,8 +252,7 @@ def task_reassign(*, actor, task_id: int, specialist_id: int | None,
         task = access(ServiceTask.objects.select_for_update().select_related(
             "retailer", "district"), actor, task_id, CHANGE,
             message=_("This task does not exist."))
-        if task.status not in (*MOVABLE, TaskStatus.ACCEPTED):
-            raise _wrong_state(task)
+        require_state(task, "reassign")
         previous = task.specialist_id
         if specialist_id is None:
             task.status, task.specialist, task.sequence = TaskStatus.OPEN, None, None
@@ -289,7 +279,8 @@ def task_reassign(*, actor, task_id: int, specialist_id: int | None,
             if placed is None:
                 raise DomainError(_("It does not fit this specialist's day: %(why)s")
                                   % {"why": "; ".join(violations[:3])}, code="does_not_fit")
-            _place(task, specialist, placed, TaskStatus.ASSIGNED, DispatchMode.COMMAND)
+            _place(task, specialist, placed, target_of(task, "reassign"),
+                   DispatchMode.COMMAND)
             task.refresh_from_db()
         _event(task, "reassigned", actor, previous=previous, specialist=specialist_id,
                reason=why)

@@ -17,6 +17,7 @@ from zhifu.core.months import parse_day
 
 from .. import selectors
 from ..forms import ReassignForm, RunForm
+from ..lifecycle import MANAGER, allowed_task_actions
 from ..services import field, runs
 
 
@@ -33,6 +34,8 @@ def board(request):
     tasks = list(selectors.board_tasks(user=request.user, day=day,
                                        district_ids=[d.id for d in chosen]))
     summary = selectors.board_summary(tasks=tasks)
+    for task in summary["unserved"]:
+        task.actions = allowed_task_actions(task=task, role=MANAGER)
     specialists = list(people.specialist_list(user=request.user).filter(
         home_district__in=chosen, active=True))
     return render(request, "dispatch/board.html", {

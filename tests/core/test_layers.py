@@ -115,8 +115,9 @@ def test_no_function_local_import_without_a_reason():
 
 def test_templates_re_encode_no_state_rule():
     """A page asks the model or the service what a state allows; it never compares a
-    status with a literal of its own (the rating form once did, and ignored a rule)."""
-    pattern = re.compile(r"status\s*(==|!=)\s*['\"]|['\"]\s*(==|!=)\s*\w+\.status\b")
+    status or a kind with a literal of its own (the rating form once did, and ignored a rule;
+    the demand page once chose an action's fields by kind, beside the lifecycle's table)."""
+    pattern = re.compile(r"(status|kind)\s*(==|!=)\s*['\"]|['\"]\s*(==|!=)\s*\w+\.(status|kind)\b")
     found = [f"{path.relative_to(ROOT)}:{number}"
              for path in (ROOT / "templates").rglob("*.html")
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)

@@ -24,6 +24,10 @@ def test_specialist_sees_only_assigned_demands(org, api, assigned):
     assert row["checklist"] == [{"point": "资质已核验", "confirmed": False},
                                 {"point": "客户已签字", "confirmed": False}]
     assert "start" in row["allowed_actions"] and row["assignee"]
+    # Each allowed action says what it needs: escalating needs a reason, starting nothing.
+    assert set(row["action_fields"]) == set(row["allowed_actions"])
+    assert row["action_fields"]["start"] == []
+    assert row["action_fields"]["escalate"] == ["reason"]
     detail = api.get(f"/api/v1/demands/{assigned.pk}/").json()
     assert detail["events"] == []
     assert api.get("/api/v1/demands/?status=closed").json()["count"] == 0

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from demands import services
-from demands.choices import DemandStatus
+from demands.choices import DemandKind, DemandStatus
 from demands.models import CatalogueItem, Demand
 from tests import factories
 from tests.demands.conftest import catalogue_item, make_demand
@@ -221,3 +221,24 @@ def test_catalogue_edit_recomputes_priority(org):
     assert bad.status_code == 400
     item.refresh_from_db()
     assert item.impact_scope == 5 and item.resolution_hours == 30
+
+
+def test_the_manager_page_offers_the_fields_each_action_needs(org):
+    """The form for each action is built from the lifecycle's requirements table: a complaint's
+    acceptance asks for a handler, a suggestion's for a reply date; posting without them is
+    refused with the field named, and with them the demand moves."""
+    complaint = make_demand(org.retailer_north, kind=DemandKind.COMPLAINT, item=None)
+    suggestion = make_demand(org.retailer_north, kind=DemandKind.SUGGESTION, item=None)
+    client = login(org.manager_north)
+    complaint_page = client.get(f"/dashboard/demands/{complaint.pk}/").content.decode()
+    suggestion_page = client.get(f"/dashboard/demands/{suggestion.pk}/").content.decode()
+    assert 'name="handler"' in complaint_page and 'name="reply_due_on"' not in complaint_page
+    assert 'name="reply_due_on"' in suggestion_page and 'name="handler"' not in suggestion_page
+    refused = client.post(f"/dashboard/demands/{suggestion.pk}/act/", {"action": "accept"})
+    assert refused.status_code == 400
+    assert Demand.objects.get(pk=suggestion.pk).status == DemandStatus.SUBMITTED
+    due = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    accepted = client.post(f"/dashboard/demands/{suggestion.pk}/act/",
+                           {"action": "accept", "reply_due_on": due})
+    assert accepted.status_code == 302
+    assert Demand.objects.get(pk=suggestion.pk).status == DemandStatus.ACCEPTED
