@@ -7,6 +7,7 @@ import logging
 import math
 from collections import defaultdict
 
+import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.db.models import Max
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from demands import selectors as demand_selectors
+from dispatch.solver.travel import haversine_km
 from demands.choices import SERVED_STATUSES, UNSERVED_STATUSES
 from demands.models import CatalogueItem, Demand
 from demands.selectors import ineligibility_reasons
@@ -297,9 +299,12 @@ def _territories(shops: list, specialists: list[Specialist]) -> dict[int, int]:
     load = defaultdict(int)
     owner = {}
     ranked = []
-    for shop in shops:
-        distances = sorted(((shop.latitude - s.base_lat) ** 2 + (shop.longitude - s.base_lng) ** 2,
-                            s.pk) for s in specialists)
+    km = haversine_km(np.array([[shop.latitude] for shop in shops], dtype=float),
+                      np.array([[shop.longitude] for shop in shops], dtype=float),
+                      np.array([[s.base_lat for s in specialists]], dtype=float),
+                      np.array([[s.base_lng for s in specialists]], dtype=float))
+    for shop, row in zip(shops, km.tolist(), strict=True):
+        distances = sorted(zip(row, (s.pk for s in specialists), strict=True))
         ranked.append((distances[0][0], shop.pk, distances))
     for _nearest, shop_id, distances in sorted(ranked):
         for _d, specialist_id in distances:
