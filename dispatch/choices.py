@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifu.core.choices import JobStatus
+
 
 class TaskSource(models.TextChoices):
     DEMAND = "demand", _("Retailer demand")
@@ -30,11 +32,8 @@ class DispatchMode(models.TextChoices):
     GRAB = "grab", _("Grab mode: specialists claim open tasks")
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
+# A run and each of its district solves are job rows: they share the job states.
+RunStatus = JobStatus
 
 
 class RunTrigger(models.TextChoices):

@@ -5,11 +5,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifu.core.models import JobRow
+
 from .choices import DispatchMode, ExceptionKind, RunStatus, RunTrigger, TaskSource, TaskStatus
 
 
-class DispatchRun(models.Model):
-    """One optimisation of one day for some districts: the job row the worker reports on."""
+class DispatchRun(JobRow):
+    """One optimisation of one day for some districts: the job row the worker reports on.
+    Beyond a plain job it keeps a lease (``attempts``; a run whose worker died is taken
+    again) and fans out to one ``DistrictSolve`` per district."""
 
     service_date = models.DateField(_("service date"), db_index=True)
     districts = models.ManyToManyField("accounts.District", verbose_name=_("districts"),
@@ -18,33 +22,15 @@ class DispatchRun(models.Model):
                             default=DispatchMode.COMMAND)
     trigger = models.CharField(_("trigger"), max_length=10, choices=RunTrigger.choices,
                                default=RunTrigger.MANUAL)
-    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices,
-                              default=RunStatus.QUEUED, db_index=True)
-    progress = models.FloatField(_("progress"), default=0.0)
     seed = models.PositiveIntegerField(_("seed"), default=1)
-    params = models.JSONField(_("parameters"), default=dict, blank=True)
-    result = models.JSONField(_("result"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
-                                     null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(JobRow.Meta):
         verbose_name = _("dispatch run")
         verbose_name_plural = _("dispatch runs")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.service_date} ({self.status})"
-
-    @property
-    def in_progress(self) -> bool:
-        """Queued or solving: its page keeps polling for progress."""
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 class DistrictSolve(models.Model):

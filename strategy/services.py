@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from demands import selectors as demand_selectors
-from dispatch.solver.travel import haversine_km
 from demands.choices import SERVED_STATUSES, UNSERVED_STATUSES
 from demands.models import CatalogueItem, Demand
 from demands.selectors import ineligibility_reasons
+from dispatch.solver.travel import haversine_km
 from profiling.choices import Tier as SegmentChoice
 from profiling.models import Dimension, ProfileSnapshot
 from zhifu.access.capabilities import Capability, require

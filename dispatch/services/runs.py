@@ -29,6 +29,7 @@ from zhifu.accounts.choices import ManagerLevel
 from zhifu.accounts.models import District, Specialist
 from zhifu.core.errors import Conflict, DomainError, PermissionDenied
 from zhifu.core.queue import enqueue, enqueue_on_commit, task_named
+from zhifu.core.services import job_row_finish, job_row_mark_running
 from zhifu.notifications.services import message, notify
 
 from .. import adapter
@@ -163,21 +164,19 @@ def run_claim(*, run_id: int) -> DispatchRun | None:
     """Take a run for this worker, or ``None`` when there is nothing to do (a redelivery)."""
     with transaction.atomic():
         run = DispatchRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+        if run is None or run.ended:
             return None
         if run.status == RunStatus.RUNNING and not _lease_expired(run):
             return None  # alive under another worker
         if run.attempts >= MAX_ATTEMPTS:
-            run.status = RunStatus.FAILED
-            run.error = _("Gave up after %(n)s attempts; the last worker stopped mid-run.") % {
-                "n": run.attempts}
-            run.finished_at = timezone.now()
-            run.save(update_fields=["status", "error", "finished_at"])
+            job_row_finish(run, progress=run.progress, error=_(
+                "Gave up after %(n)s attempts; the last worker stopped mid-run.")
+                % {"n": run.attempts})
             return None
-        run.status = RunStatus.RUNNING
         run.attempts += 1
-        run.started_at = timezone.now()
-        run.save(update_fields=["status", "attempts", "started_at"])
+        # A retried run's lease counts from this attempt.
+        run.started_at = None
+        job_row_mark_running(run, fields=("attempts",))
         # A retried run solves every district again from scratch.
         run.district_solves.update(status=RunStatus.QUEUED, plan={}, error="", progress=0.0)
     district_ids = list(run.districts.values_list("id", flat=True))
@@ -288,17 +287,9 @@ def run_merge_if_complete(*, run_id: int) -> None:
             return
         failed = [s for s in solves if s.status == RunStatus.FAILED]
         if failed:
-            run.status = RunStatus.FAILED
-            run.error = "; ".join(f"{s.district_id}: {s.error}" for s in failed)[:4000]
-            run.finished_at = timezone.now()
-            run.save(update_fields=["status", "error", "progress", "finished_at"])
+            job_row_finish(run, error="; ".join(f"{s.district_id}: {s.error}" for s in failed))
             return
-        summary = _apply(run, solves)
-        run.status = RunStatus.SUCCEEDED
-        run.result = summary
-        run.progress = 1.0
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "result", "progress", "finished_at"])
+        job_row_finish(run, result=_apply(run, solves))
     _notify_changes(run)
     _notify_unserved(run)
 

@@ -3,19 +3,18 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .choices import JOB_ENDED, JobStatus
 
-class JobRun(models.Model):
-    """One run of a background job (profile recompute, strategy generation, import…)."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Succeeded")
-        FAILED = "failed", _("Failed")
+class JobRow(models.Model):
+    """What every job row records, whatever the work: its state, progress, parameters,
+    result or error, who asked, and when it was asked for, started and ended. A plain
+    background job (``JobRun``) and a dispatch run (with its districts and lease) are both
+    this shape; ``zhifu.core.services`` claims and finishes either."""
 
-    kind = models.CharField(_("kind"), max_length=64, db_index=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED,
+        db_index=True,
     )
     progress = models.FloatField(_("progress"), default=0.0)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
@@ -28,6 +27,27 @@ class JobRun(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def in_progress(self) -> bool:
+        """Queued or running: its page keeps polling for progress."""
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def ended(self) -> bool:
+        return self.status in JOB_ENDED
+
+
+class JobRun(JobRow):
+    """One run of a background job (profile recompute, strategy generation, import…)."""
+
+    Status = JobStatus
+
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)
 
     class Meta:
         verbose_name = _("background job")

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from .models import JobRun
+from .choices import JobStatus
+from .models import JobRow, JobRun
 from .queue import enqueue_on_commit, task_named
 
 ERROR_CHARS = 2000
@@ -74,11 +75,9 @@ def job_start(*, job_id: int) -> JobRun | None:
     """Claim a queued job; ``None`` when it is already running or done (a redelivery)."""
     with transaction.atomic():
         job = JobRun.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED):
+        if job is None or job.ended:
             return None
-        job.status = JobRun.Status.RUNNING
-        job.started_at = job.started_at or timezone.now()
-        job.save(update_fields=["status", "started_at"])
+        job_row_mark_running(job)
         return job
 
 
@@ -87,10 +86,28 @@ def job_progress(*, job_id: int, progress: float) -> None:
 
 
 def job_finish(*, job_id: int, result: dict[str, Any] | None = None, error: str = "") -> None:
-    JobRun.objects.filter(pk=job_id).update(
-        status=JobRun.Status.FAILED if error else JobRun.Status.SUCCEEDED,
-        progress=1.0,
-        result=result or {},
-        error=error,
-        finished_at=timezone.now(),
-    )
+    job = JobRun.objects.filter(pk=job_id).first()
+    if job is not None:
+        job_row_finish(job, result=result, error=error)
+
+
+# Any job row (a ``JobRow``: a background job, a dispatch run): the two writes every kind
+# of work makes the same way, whatever decides when to make them.
+
+def job_row_mark_running(row: JobRow, *, now: dt.datetime | None = None,
+                         fields: tuple[str, ...] = ()) -> None:
+    """The row is being worked on (its first start time is kept across retries)."""
+    row.status = JobStatus.RUNNING
+    row.started_at = row.started_at or now or timezone.now()
+    row.save(update_fields=["status", "started_at", *fields])
+
+
+def job_row_finish(row: JobRow, *, result: dict[str, Any] | None = None, error: str = "",
+                   progress: float = 1.0) -> None:
+    """The work ended: succeeded with ``result``, or failed with ``error``."""
+    row.status = JobStatus.FAILED if error else JobStatus.SUCCEEDED
+    row.progress = progress
+    row.result = result or {}
+    row.error = error[:ERROR_CHARS * 2]
+    row.finished_at = timezone.now()
+    row.save(update_fields=["status", "progress", "result", "error", "finished_at"])
