@@ -89,7 +89,7 @@ def test_feedback_moves_rule_priorities(shops, monkeypatch):
     district = shops[0].district
     manager = factories.manager(district)
     worker = factories.specialist(district)
-    monkeypatch.setattr(services, "MIN_EVIDENCE", 2)
+    monkeypatch.setattr(services.feedback, "MIN_EVIDENCE", 2)
     many = [factories.retailer(district, grade=5) for _ in range(4)]
     for shop in many:
         snapshot(shop, weak=["non_tobacco_operations", "retail_terminal"],
