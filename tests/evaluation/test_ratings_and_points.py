@@ -166,7 +166,7 @@ def test_visit_completion_counts_in_work_quality(team):
             service_date=dt.date(2026, 10, 10 + n), window_start=dt.time(9),
             window_end=dt.time(17), service_minutes=20, status=status, specialist=team.ace,
             completed_at=local(2026, 10, 10 + n) if status == "done" else None)
-    with mock.patch("evaluation.services.timezone.now", return_value=local(2026, 11, 1)):
+    with mock.patch("django.utils.timezone.now", return_value=local(2026, 11, 1)):
         services.capability_compute(period=dt.date(2026, 10, 1))
     parts = CapabilitySnapshot.objects.get(specialist=team.ace).details["work_quality"]
     assert parts["visit_completion"] == pytest.approx(20 * 3 / 4)
