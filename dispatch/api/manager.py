@@ -22,7 +22,7 @@ from zhifu.core.errors import DomainError
 from zhifu.core.months import parse_day
 
 from .. import selectors
-from ..services import changes, field
+from ..services import changes, placement
 from .serializers import TaskSerializer
 
 
@@ -157,7 +157,7 @@ class TaskReassignView(APIView):
         body = ReassignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        task = field.task_reassign(actor=request.user, task_id=pk,
+        task = placement.task_reassign(actor=request.user, task_id=pk,
                                    specialist_id=data["specialist"], reason=data["reason"],
                                    allow_cross_district=data["allow_cross_district"])
         return Response(TaskSerializer(task, context={"request": request}).data)

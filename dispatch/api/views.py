@@ -14,7 +14,7 @@ from zhifu.core.errors import DomainError, NotFound
 
 from .. import selectors
 from ..models import ServiceTask
-from ..services import field, runs
+from ..services import field, placement, runs
 from .serializers import (
     CompleteSerializer,
     DayQuerySerializer,
@@ -146,7 +146,7 @@ class ClaimView(_TaskAction):
 
     @extend_schema(request=None, responses=TaskDetailSerializer, tags=["specialist"])
     def post(self, request, pk):
-        return self.respond(field.task_claim(user=request.user, task_id=pk))
+        return self.respond(placement.task_claim(user=request.user, task_id=pk))
 
 
 class RunListCreateView(generics.ListAPIView):

@@ -18,7 +18,7 @@ from zhifu.core.months import parse_day
 from .. import selectors
 from ..forms import ReassignForm, RunForm
 from ..lifecycle import MANAGER, allowed_task_actions
-from ..services import field, runs
+from ..services import placement, runs
 
 
 def _day(request) -> dt.date:
@@ -86,7 +86,7 @@ def task_reassign(request, pk: int):
     form = ReassignForm(request.POST, specialists=specialists)
     if form.is_valid():
         try:
-            field.task_reassign(actor=request.user, task_id=task.pk,
+            placement.task_reassign(actor=request.user, task_id=task.pk,
                                 specialist_id=form.cleaned_data["specialist"])
             messages.success(request, _("Task moved."))
         except DomainError as exc:

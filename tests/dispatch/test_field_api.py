@@ -11,7 +11,7 @@ from PIL import Image
 
 from dispatch.choices import DispatchMode, TaskStatus
 from dispatch.models import ServiceTask, TaskEvent, TaskPhoto
-from dispatch.services import field, follow
+from dispatch.services import follow, placement
 from tests import factories
 from tests.conftest import login_api
 from tests.dispatch.conftest import local, make_task
@@ -173,22 +173,22 @@ def test_exception_frees_the_task_and_replans(city, api, frozen_day, eager_celer
 def test_claims_first_valid_claim_wins(city):
     task = make_task(city.shops[0], city.day, status=TaskStatus.OFFERED,
                      mode=DispatchMode.GRAB)
-    won = field.task_claim(user=city.trainer.user, task_id=task.pk)
+    won = placement.task_claim(user=city.trainer.user, task_id=task.pk)
     assert won.specialist_id == city.trainer.pk and won.status == TaskStatus.ACCEPTED
     with pytest.raises(Conflict):
-        field.task_claim(user=city.plain.user, task_id=task.pk)
+        placement.task_claim(user=city.plain.user, task_id=task.pk)
 
 
 def test_claim_checks_skills_and_radius(city):
     needs = make_task(city.shops[0], city.day, status=TaskStatus.OFFERED,
                       mode=DispatchMode.GRAB, required_skills=[{"code": "training", "level": 3}])
     with pytest.raises(DomainError) as refused:
-        field.task_claim(user=city.plain.user, task_id=needs.pk)
+        placement.task_claim(user=city.plain.user, task_id=needs.pk)
     assert refused.value.code == "not_eligible"
     far_shop = factories.retailer(city.district, latitude=24.5, longitude=118.0)
     far = make_task(far_shop, city.day, status=TaskStatus.OFFERED, mode=DispatchMode.GRAB)
     with pytest.raises(DomainError):
-        field.task_claim(user=city.trainer.user, task_id=far.pk)
+        placement.task_claim(user=city.trainer.user, task_id=far.pk)
     assert ServiceTask.objects.get(pk=far.pk).status == TaskStatus.OFFERED
 
 
@@ -221,7 +221,7 @@ def test_concurrent_claims_have_exactly_one_winner(city):
 
         try:
             barrier.wait()
-            field.task_claim(user=specialist.user, task_id=task.pk)
+            placement.task_claim(user=specialist.user, task_id=task.pk)
             outcomes.append("won")
         except Conflict:
             outcomes.append("conflict")
@@ -240,20 +240,20 @@ def test_concurrent_claims_have_exactly_one_winner(city):
 def test_manager_reassigns_within_the_same_constraints(city):
     task = _assigned(city, city.shops[0], city.plain, 1,
                      required_skills=[{"code": "consultation", "level": 1}])
-    moved = field.task_reassign(actor=city.manager, task_id=task.pk,
+    moved = placement.task_reassign(actor=city.manager, task_id=task.pk,
                                 specialist_id=city.trainer.pk)
     assert moved.specialist_id == city.trainer.pk and moved.status == TaskStatus.ASSIGNED
     needs = _assigned(city, city.shops[1], city.trainer, 2,
                       required_skills=[{"code": "training", "level": 3}])
     with pytest.raises(DomainError) as refused:
-        field.task_reassign(actor=city.manager, task_id=needs.pk, specialist_id=city.plain.pk)
+        placement.task_reassign(actor=city.manager, task_id=needs.pk, specialist_id=city.plain.pk)
     assert refused.value.code == "not_eligible"
     assert ServiceTask.objects.get(pk=needs.pk).specialist_id == city.trainer.pk
     outsider = factories.manager(factories.district("D7", "七片区"))
     from zhifu.core.errors import NotFound
 
     with pytest.raises(NotFound):
-        field.task_reassign(actor=outsider, task_id=task.pk, specialist_id=None)
+        placement.task_reassign(actor=outsider, task_id=task.pk, specialist_id=None)
 
 
 def test_managers_start_and_read_runs_through_the_api(city, api, eager_celery,
@@ -285,7 +285,7 @@ def test_an_exception_on_a_claimed_grab_task_returns_it_to_the_pool(city, api):
     today = timezone.localdate()
     offered = [make_task(shop, today, status=TaskStatus.OFFERED, mode="grab")
                for shop in city.shops[:3]]
-    field.task_claim(user=city.trainer.user, task_id=offered[0].pk)
+    placement.task_claim(user=city.trainer.user, task_id=offered[0].pk)
     login_api(api, city.trainer.user)
     response = api.post(f"/api/v1/specialist/tasks/{offered[0].pk}/exception/",
                         {"kind": "shop_closed", "note": "关门"}, format="json")
