@@ -1,17 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from profiling.choices import Tier as ProfilingTier
-
 
 class Tier(models.TextChoices):
     INCLUSIVE = "inclusive", _("Inclusive services")
     VALUE_ADDED = "value_added", _("Value-added services")
     CONTEMPORARY = "contemporary", _("Contemporary services")
-
-
-# value / potential / basic: one definition, profiling's (the segment its selectors return).
-Segment = ProfilingTier
 
 
 class DemandKind(models.TextChoices):

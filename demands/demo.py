@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from profiling.selectors import retailer_tiers
+from profiling.selectors import retailer_segments
 from zhifu.accounts.choices import ManagerLevel
 from zhifu.accounts.models import Retailer, Specialist, User
 
@@ -75,7 +75,7 @@ def seed(ctx) -> None:
     retailers = list(Retailer.objects.filter(licence_no__startswith="4405")
                      .select_related("user").order_by("licence_no"))
 
-    tiers = retailer_tiers(retailer_ids=[r.pk for r in retailers], today=ctx.today)
+    segments = retailer_segments(retailer_ids=[r.pk for r in retailers], today=ctx.today)
     prefix = f"demo{ctx.seed}-"
     existing = set(Demand.objects.filter(client_token__startswith=prefix)
                    .values_list("client_token", flat=True))
@@ -84,7 +84,7 @@ def seed(ctx) -> None:
         rng = random.Random(f"{ctx.seed}:demands:{retailer.licence_no}")
         count = _pick(rng, [(0, .35), (1, .35), (2, .2), (3, .1)])
         eligible = [i for i in items if not ineligibility_reasons(
-            item=i, retailer=retailer, segment=tiers[retailer.pk])]
+            item=i, retailer=retailer, segment=segments[retailer.pk])]
         for index in range(count):
             token = f"{prefix}{retailer.licence_no}-{index}"
             day = start + dt.timedelta(days=rng.randrange(max(ctx.days, 1)))

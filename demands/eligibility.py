@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from profiling.choices import Segment
 from zhifu.accounts.choices import BusinessFormat, MarketType, band_of
-
-from .choices import Segment
 
 
 def _labels(choices, values) -> str:

@@ -7,10 +7,11 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from profiling.choices import Segment
 from zhifu.accounts.choices import BusinessFormat, GradeBand, MarketType
 from zhifu.accounts.models import Skill
 
-from .choices import ApprovalLevel, DemandKind, Segment, Tier
+from .choices import ApprovalLevel, DemandKind, Tier
 from .models import CatalogueItem
 
 NEED_KINDS = [(k, label) for k, label in DemandKind.choices if k != DemandKind.SERVICE]

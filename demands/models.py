@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from profiling.choices import Segment
 from zhifu.accounts.choices import BusinessFormat, MarketType
 
 from .choices import (
@@ -19,7 +20,6 @@ from .choices import (
     DemandSource,
     DemandStatus,
     EscalationLevel,
-    Segment,
     SlaState,
     Tier,
 )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from profiling.selectors import retailer_tier
+from profiling.selectors import retailer_segment
 from zhifu.access import VIEW, restrict
 
 from . import clock
@@ -71,7 +71,7 @@ def catalogue_for_retailer(*, retailer, segment: str | None = None,
                            today: dt.date | None = None) -> list[CatalogueTier]:
     """Every active item by tier, each with the reasons it may not be ordered (if any)."""
     if segment is None:
-        segment = retailer_tier(retailer=retailer, today=today or timezone.localdate())
+        segment = retailer_segment(retailer=retailer, today=today or timezone.localdate())
     open_by_item = dict(
         Demand.objects.filter(retailer=retailer, status__in=OPEN_STATUSES, item__isnull=False)
         .values_list("item_id", "id"))

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from profiling.selectors import retailer_tier
+from profiling.selectors import retailer_segment
 from zhifu.access.capabilities import Capability, require
 from zhifu.accounts.choices import RetailerStatus
 from zhifu.accounts.selectors import retailer_list
@@ -132,7 +132,7 @@ def demand_order(*, retailer, item: CatalogueItem, actor, note: str = "",
     note = _clean_text(note, field="note", required=False)
     _check_window(preferred_start, preferred_end, now)
     if segment is None:
-        segment = retailer_tier(retailer=retailer, today=timezone.localdate(now))
+        segment = retailer_segment(retailer=retailer, today=timezone.localdate(now))
     reasons = ineligibility_reasons(item=item, retailer=retailer, segment=segment)
     if reasons:
         raise DomainError(" ".join(reasons), code="not_eligible")

@@ -53,8 +53,8 @@ class RawValueAdmin(ImportExportMixin, admin.ModelAdmin):
 
 @admin.register(ProfileSnapshot)
 class ProfileSnapshotAdmin(admin.ModelAdmin):
-    list_display = ("retailer", "period", "total", "tier", "churn_warning", "weak_count")
-    list_filter = ("period", "tier", "churn_warning")
+    list_display = ("retailer", "period", "total", "segment", "churn_warning", "weak_count")
+    list_filter = ("period", "segment", "churn_warning")
     search_fields = ("retailer__licence_no", "retailer__shop_name")
     raw_id_fields = ("retailer",)
     list_select_related = ("retailer",)

@@ -31,7 +31,10 @@ class Verdict(models.TextChoices):
     WEAKNESS = "weakness", _("Weakness")
 
 
-class Tier(models.TextChoices):
+class Segment(models.TextChoices):
+    """A retailer's customer segment (客户分层) by its yearly order amount; not to be confused
+    with the catalogue's service tiers (``demands.choices.Tier``)."""
+
     VALUE = "value", _("Value customer")
     POTENTIAL = "potential", _("Potential customer")
     BASIC = "basic", _("Basic customer")

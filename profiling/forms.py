@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifu.accounts.filtersets import RetailerFilterSet
 
-from .choices import RuleKind, Tier
+from .choices import RuleKind, Segment
 from .models import Dimension
 
 IMPORT_KINDS = [
@@ -25,13 +25,13 @@ class ProfileImportForm(forms.Form):
 
 
 class ProfileFilterSet(RetailerFilterSet):
-    """The retailer filters plus the profile's: tier, a weak dimension, churn warning.
+    """The retailer filters plus the profile's: segment, a weak dimension, churn warning.
 
     Works on ``selectors.profile_list`` (retailers joined to a month's snapshot as ``snap``).
     """
 
-    tier = django_filters.ChoiceFilter(choices=Tier.choices, field_name="snap__tier",
-                                       label=_("Tier"))
+    segment = django_filters.ChoiceFilter(choices=Segment.choices, field_name="snap__segment",
+                                       label=_("Customer segment"))
     weak_dimension = django_filters.ChoiceFilter(method="filter_weak", choices=[],
                                                  label=_("Weak dimension"))
     churn = django_filters.BooleanFilter(field_name="snap__churn_warning",
@@ -41,7 +41,7 @@ class ProfileFilterSet(RetailerFilterSet):
                                              ("false", _("No"))]))
 
     class Meta(RetailerFilterSet.Meta):
-        fields = RetailerFilterSet.Meta.fields + ["tier", "weak_dimension", "churn"]
+        fields = RetailerFilterSet.Meta.fields + ["segment", "weak_dimension", "churn"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

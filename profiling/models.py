@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import PeopleGoodsPlace, RuleKind, Tier, ValueSource
+from .choices import PeopleGoodsPlace, RuleKind, Segment, ValueSource
 
 
 class OrderRecord(models.Model):
@@ -140,7 +140,8 @@ class ProfileSnapshot(models.Model):
     verdicts = models.JSONField(_("verdicts"), default=dict)
     peer_means = models.JSONField(_("peer-group means"), default=dict)
     total = models.FloatField(_("total score"))
-    tier = models.CharField(_("tier"), max_length=12, choices=Tier.choices, db_index=True)
+    segment = models.CharField(_("customer segment"), max_length=12, choices=Segment.choices,
+                               db_index=True)
     yearly_amount = models.FloatField(_("yearly order amount (CNY)"), default=0)
     recency_days = models.PositiveIntegerField(_("days since last order"), null=True, blank=True)
     frequency = models.PositiveIntegerField(_("orders in 12 months"), default=0)

@@ -6,7 +6,7 @@ loop runs per retailer per indicator. The result is one row per retailer; writin
 snapshots is the service's job (services.profiles_recompute).
 
 Windows, all ending on ``as_of`` (inclusive):
-* the year: the 365 days ``as_of − 364 … as_of`` (tier, RFM, monthly averages, SKUs);
+* the year: the 365 days ``as_of − 364 … as_of`` (segment, RFM, monthly averages, SKUs);
 * churn: the recent 4 weeks ``as_of − 27 … as_of`` against the trailing 12 weeks before
   them ``as_of − 111 … as_of − 28``, averaged per 4 weeks (total ÷ 3).
 """
@@ -27,7 +27,7 @@ from .bulk import read_frame
 from .choices import RuleKind
 from .models import Dimension, Indicator, OrderRecord, RawValue
 from .scoring import score_series
-from .selectors import POTENTIAL_TIER_MIN, VALUE_TIER_MIN
+from .selectors import POTENTIAL_SEGMENT_MIN, VALUE_SEGMENT_MIN
 
 YEAR_DAYS = 365
 RECENT_DAYS = 28
@@ -172,7 +172,7 @@ def _quintile(values: pd.Series, groups: pd.Series) -> pd.Series:
 def compute_profiles(*, period: dt.date, as_of: dt.date, rules: RuleSet | None = None,
                      progress=None) -> pd.DataFrame:
     """One row per retailer (not closed): dimension scores, total, verdicts, peer means,
-    tier, RFM and churn warning for ``period``, with orders counted up to ``as_of``."""
+    segment, RFM and churn warning for ``period``, with orders counted up to ``as_of``."""
     rules = rules or RuleSet.load()
     report = progress or (lambda fraction: None)
     retailers = _retailers()
@@ -226,8 +226,8 @@ def compute_profiles(*, period: dt.date, as_of: dt.date, rules: RuleSet | None =
     year_amount = orders["year_amount"].fillna(0.0)
     year_orders = orders["year_orders"].fillna(0).astype("int64")
     out["yearly_amount"] = year_amount.round(2)
-    out["tier"] = np.select([year_amount >= float(VALUE_TIER_MIN),
-                             year_amount >= float(POTENTIAL_TIER_MIN)],
+    out["segment"] = np.select([year_amount >= float(VALUE_SEGMENT_MIN),
+                             year_amount >= float(POTENTIAL_SEGMENT_MIN)],
                             ["value", "potential"], "basic")
     last = pd.to_datetime(orders["last_order"], errors="coerce")
     recency = (pd.Timestamp(as_of) - last).dt.days

@@ -15,24 +15,24 @@ from zhifu.core.errors import NotFound
 
 from .models import Dimension, Indicator, OrderRecord, ProfileSnapshot
 
-# tables.json: retailer_tiers (yearly order amount, CNY)
-VALUE_TIER_MIN = Decimal("100000")
-POTENTIAL_TIER_MIN = Decimal("50000")
+# tables.json: retailer_segments (yearly order amount, CNY)
+VALUE_SEGMENT_MIN = Decimal("100000")
+POTENTIAL_SEGMENT_MIN = Decimal("50000")
 TREND_MONTHS = 12
 
 
-def tier_for_amount(yearly_amount: Decimal | float) -> str:
+def segment_for_amount(yearly_amount: Decimal | float) -> str:
     """value ≥ 100k CNY a year, potential 50k–100k, basic < 50k."""
     amount = Decimal(str(yearly_amount))
-    if amount >= VALUE_TIER_MIN:
+    if amount >= VALUE_SEGMENT_MIN:
         return "value"
-    if amount >= POTENTIAL_TIER_MIN:
+    if amount >= POTENTIAL_SEGMENT_MIN:
         return "potential"
     return "basic"
 
 
-def retailer_tiers(*, retailer_ids, today: dt.date | None = None) -> dict[int, str]:
-    """The value / potential / basic tier of each retailer, from its last 12 months of
+def retailer_segments(*, retailer_ids, today: dt.date | None = None) -> dict[int, str]:
+    """The value / potential / basic segment of each retailer, from its last 12 months of
     cigarette orders (the same rule the profile snapshots store). Retailers with no orders
     are ``basic``."""
     today = today or timezone.localdate()
@@ -43,11 +43,11 @@ def retailer_tiers(*, retailer_ids, today: dt.date | None = None) -> dict[int, s
         .values("retailer_id").annotate(total=Sum("cigarette_amount"))
         .values_list("retailer_id", "total")
     )
-    return {rid: tier_for_amount(totals.get(rid) or 0) for rid in retailer_ids}
+    return {rid: segment_for_amount(totals.get(rid) or 0) for rid in retailer_ids}
 
 
-def retailer_tier(*, retailer, today: dt.date | None = None) -> str:
-    return retailer_tiers(retailer_ids=[retailer.id], today=today)[retailer.id]
+def retailer_segment(*, retailer, today: dt.date | None = None) -> str:
+    return retailer_segments(retailer_ids=[retailer.id], today=today)[retailer.id]
 
 
 # --- scope ------------------------------------------------------------------------------------
@@ -82,12 +82,12 @@ def indicator_list() -> QuerySet[Indicator]:
 
 def profile_list(*, user, period: dt.date | None = None) -> QuerySet[Retailer]:
     """The user's retailers joined to their snapshot of ``period`` (default: the latest month
-    computed) as ``snap``; fields ``snap_total``, ``snap_tier``, ``snap_churn`` and friends."""
+    computed) as ``snap``; fields ``snap_total``, ``snap_segment``, ``snap_churn`` and friends."""
     period = period or latest_period()
     return (profile_retailer_list(user=user)
             .alias(snap=FilteredRelation("profile_snapshots",
                                          condition=Q(profile_snapshots__period=period)))
-            .annotate(snap_total=F("snap__total"), snap_tier=F("snap__tier"),
+            .annotate(snap_total=F("snap__total"), snap_segment=F("snap__segment"),
                       snap_churn=F("snap__churn_warning"), snap_scores=F("snap__scores"),
                       snap_verdicts=F("snap__verdicts"), snap_weak=F("snap__weak_count"),
                       snap_rfm_r=F("snap__rfm_r"), snap_rfm_f=F("snap__rfm_f"),
@@ -124,7 +124,7 @@ def profile_detail(*, retailer: Retailer) -> dict:
              for s in reversed(snapshots)]
     segment = None
     if latest:
-        segment = {"tier": latest.tier, "tier_label": latest.get_tier_display(),
+        segment = {"code": latest.segment, "label": latest.get_segment_display(),
                    "yearly_amount": latest.yearly_amount,
                    "recency_days": latest.recency_days, "frequency": latest.frequency,
                    "rfm": {"r": latest.rfm_r, "f": latest.rfm_f, "m": latest.rfm_m},

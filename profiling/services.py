@@ -156,7 +156,7 @@ def raw_values_collect(*, retailer, values: Any, collected_by, period: dt.date |
 # --- recompute --------------------------------------------------------------------------------
 
 SNAPSHOT_COLUMNS = [
-    "retailer_id", "period", "computed_at", "scores", "verdicts", "peer_means", "total", "tier",
+    "retailer_id", "period", "computed_at", "scores", "verdicts", "peer_means", "total", "segment",
     "yearly_amount", "recency_days", "frequency", "rfm_r", "rfm_f", "rfm_m", "churn_warning",
     "weak_count",
 ]
@@ -192,7 +192,7 @@ def _snapshot_rows(frame, *, period: dt.date, dimensions: list[str]) -> list[tup
         _json_objects(frame, "verdict_", dimensions, words=words),
         _json_objects(frame, "peer_", dimensions),
         frame["total"].astype("float64").tolist(),
-        frame["tier"].tolist(),
+        frame["segment"].tolist(),
         frame["yearly_amount"].astype("float64").tolist(),
         frame["recency_days"].astype("object").where(frame["recency_days"].notna()).tolist(),
         frame["frequency"].astype("int64").tolist(),
@@ -203,10 +203,10 @@ def _snapshot_rows(frame, *, period: dt.date, dimensions: list[str]) -> list[tup
         weak.astype("int64").tolist() if len(dimensions) else [0] * len(frame),
         strict=True,
     )
-    return [(rid, month, now, scores, verdicts, peers, total, tier, yearly,
+    return [(rid, month, now, scores, verdicts, peers, total, segment, yearly,
              None if recency is None or recency != recency else int(recency),
              frequency, r, f, m, churn, weak_count)
-            for (rid, scores, verdicts, peers, total, tier, yearly, recency, frequency, r, f, m,
+            for (rid, scores, verdicts, peers, total, segment, yearly, recency, frequency, r, f, m,
                  churn, weak_count) in columns]
 
 

@@ -9,7 +9,7 @@ class ConditionKind(models.TextChoices):
     STRONG_DIMENSION = "strong_dimension", _("A dimension is a strength")
     FALLING_TREND = "falling_trend", _("The total score is falling")
     CHURN_WARNING = "churn_warning", _("Churn warning")
-    TIER = "tier", _("Customer tier")
+    SEGMENT = "segment", _("Customer segment")
     MARKET_TYPE = "market_type", _("Market type")
 
 

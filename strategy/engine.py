@@ -71,8 +71,8 @@ def rule_mask(frame: pd.DataFrame, rule: RuleSpec) -> pd.Series:
         return frame[column] == wanted
     if rule.condition == "churn_warning":
         return frame["churn_warning"].fillna(False).astype(bool)
-    if rule.condition == "tier":
-        return frame["tier"] == p.get("tier")
+    if rule.condition == "segment":
+        return frame["segment"] == p.get("segment")
     if rule.condition == "market_type":
         return frame["market_type"] == p.get("market_type")
     if rule.condition == "falling_trend":
@@ -87,9 +87,9 @@ def compose(frame: pd.DataFrame, rules: list[RuleSpec], templates: dict[str, Tem
     """Every retailer's strategy.
 
     ``frame``: one row per retailer, indexed by id, with grade, market_type,
-    business_format, tier, churn_warning, total, previous_total and one
+    business_format, segment, churn_warning, total, previous_total and one
     ``verdict__<dimension>`` column per dimension. ``suppressed``: (retailer id, item
-    code) pairs the retailer declined repeatedly. ``eligible(item, row, tier)`` tells
+    code) pairs the retailer declined repeatedly. ``eligible(item, row, segment)`` tells
     whether the retailer may order the item.
     """
     bands = bands_of(frame["grade"])
@@ -98,7 +98,7 @@ def compose(frame: pd.DataFrame, rules: list[RuleSpec], templates: dict[str, Tem
         for retailer_id in frame.index[rule_mask(frame, rule).to_numpy()]:
             fired.setdefault(int(retailer_id), []).append(rule)
     out: dict[int, Composed] = {}
-    records = frame[["grade", "market_type", "business_format", "tier"]].to_dict("index")
+    records = frame[["grade", "market_type", "business_format", "segment"]].to_dict("index")
     for retailer_id, band in bands.items():
         template = templates[band]
         row = records[retailer_id]
@@ -122,7 +122,7 @@ def compose(frame: pd.DataFrame, rules: list[RuleSpec], templates: dict[str, Tem
                     # Two rules want the same service: the stronger one leads, both reasons stay.
                     chosen[code]["reasons"].append(rule.reason)
                     continue
-                if not eligible(item, shop, row["tier"]):
+                if not eligible(item, shop, row["segment"]):
                     continue
                 chosen[code] = {"item": code, "rule": rule.code, "rule_id": rule.id,
                                 "priority": round(rule.priority, 2), "reasons": [rule.reason]}

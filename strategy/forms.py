@@ -38,7 +38,7 @@ class RuleForm(forms.ModelForm):
     # Offered as a list in words; the service checks the value against the condition.
     parameter = forms.CharField(label=_("Condition parameter"), required=False, max_length=40,
                                 widget=forms.Select,
-                                help_text=_("The dimension, customer tier, market type or "
+                                help_text=_("The dimension, customer segment, market type or "
                                             "drop of points the condition is about."))
 
     class Meta:

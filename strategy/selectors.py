@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from demands.models import CatalogueItem
-from profiling.choices import Tier as SegmentChoice
+from profiling.choices import Segment
 from profiling.models import Dimension
 from zhifu.accounts.choices import MarketType, band_of
 
@@ -80,7 +80,7 @@ DROP_CHOICES = (3, 5, 8, 10, 15, 20)
 
 def _parameter_labels() -> dict[str, str]:
     labels = {code: name for code, name in Dimension.objects.values_list("code", "name")}
-    labels.update({k: str(v) for k, v in SegmentChoice.choices})
+    labels.update({k: str(v) for k, v in Segment.choices})
     labels.update({k: str(v) for k, v in MarketType.choices})
     return labels
 
@@ -92,7 +92,7 @@ def condition_parameter_choices(current: str = "") -> list:
         ("", "—"),
         (_("Dimension"), list(Dimension.objects.order_by("position")
                               .values_list("code", "name"))),
-        (_("Customer tier"), [(k, str(v)) for k, v in SegmentChoice.choices]),
+        (_("Customer segment"), [(k, str(v)) for k, v in Segment.choices]),
         (_("Market type"), [(k, str(v)) for k, v in MarketType.choices]),
         (_("Drop of the total score"), [(str(n), _("%(n)s points") % {"n": n})
                                         for n in drops]),

@@ -24,8 +24,8 @@ class RfmSerializer(serializers.Serializer):
 
 
 class SegmentSerializer(serializers.Serializer):
-    tier = serializers.CharField()
-    tier_label = serializers.CharField()
+    code = serializers.CharField()
+    label = serializers.CharField()
     yearly_amount = serializers.FloatField()
     recency_days = serializers.IntegerField(allow_null=True)
     frequency = serializers.IntegerField()

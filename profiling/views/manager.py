@@ -21,7 +21,7 @@ from zhifu.core.history import recent_changes
 from zhifu.core.models import JobRun
 
 from .. import exports, selectors, services
-from ..choices import Tier
+from ..choices import Segment
 from ..forms import DimensionForm, IndicatorRuleForm, ProfileFilterSet, ProfileImportForm
 from ..imports import IMPORTERS
 from ..models import Dimension, Indicator
@@ -42,8 +42,8 @@ def profile_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     dimensions = list(selectors.dimension_list())
-    tiers = dict(Tier.choices)
-    rows = [{"retailer": r, "band": band_of(r.grade), "tier": tiers.get(r.snap_tier),
+    segments = dict(Segment.choices)
+    rows = [{"retailer": r, "band": band_of(r.grade), "segment": segments.get(r.snap_segment),
              "scores": [(r.snap_scores or {}).get(d.code) for d in dimensions],
              "weak": [d.name for d in dimensions
                       if (r.snap_verdicts or {}).get(d.code) == "weakness"]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from profiling.choices import Tier as SegmentChoice
+from profiling.choices import Segment
 from profiling.models import Dimension
 from zhifu.access.capabilities import Capability, require
 from zhifu.accounts.choices import MarketType
@@ -29,7 +29,7 @@ def template_update(*, actor, template: GradeBandTemplate, visit_cycle_days: int
 
 
 CONDITION_PARAMS = {
-    "weak_dimension": "dimension", "strong_dimension": "dimension", "tier": "tier",
+    "weak_dimension": "dimension", "strong_dimension": "dimension", "segment": "segment",
     "market_type": "market_type", "falling_trend": "drop", "churn_warning": None,
 }
 
@@ -46,9 +46,9 @@ def rule_save(*, actor, rule: StrategyRule, items, **fields) -> StrategyRule:
     if key == "dimension" and not Dimension.objects.filter(code=params.get("dimension")).exists():
         raise DomainError(_("Choose one of the six dimensions."), code="bad_condition",
                           fields={"condition_params": [_("Unknown dimension.")]})
-    if key == "tier" and params.get("tier") not in SegmentChoice.values:
-        raise DomainError(_("Choose a customer tier."), code="bad_condition",
-                          fields={"condition_params": [_("Unknown tier.")]})
+    if key == "segment" and params.get("segment") not in Segment.values:
+        raise DomainError(_("Choose a customer segment."), code="bad_condition",
+                          fields={"condition_params": [_("Unknown segment.")]})
     if key == "market_type" and params.get("market_type") not in MarketType.values:
         raise DomainError(_("Choose a market type."), code="bad_condition",
                           fields={"condition_params": [_("Unknown market type.")]})

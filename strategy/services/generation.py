@@ -48,13 +48,13 @@ def _retailer_frame(retailer_ids: list[int] | None) -> tuple[pd.DataFrame, dict,
     snapshots = ProfileSnapshot.objects.filter(period__in=periods)
     if retailer_ids is not None:
         snapshots = snapshots.filter(retailer_id__in=retailer_ids)
-    rows = list(snapshots.values_list("retailer_id", "period", "total", "tier", "churn_warning",
+    rows = list(snapshots.values_list("retailer_id", "period", "total", "segment", "churn_warning",
                                       "verdicts", "scores"))
     latest = {r[0]: r for r in rows if periods and r[1] == periods[0]}
     previous = {r[0]: r[2] for r in rows if len(periods) > 1 and r[1] == periods[1]}
     frame["total"] = [latest[i][2] if i in latest else math.nan for i in frame.index]
     frame["previous_total"] = [previous.get(i, math.nan) for i in frame.index]
-    frame["tier"] = [latest[i][3] if i in latest else "basic" for i in frame.index]
+    frame["segment"] = [latest[i][3] if i in latest else "basic" for i in frame.index]
     frame["churn_warning"] = [bool(latest[i][4]) if i in latest else False for i in frame.index]
     verdicts = pd.DataFrame([latest[i][5] if i in latest else {} for i in frame.index],
                             index=frame.index)
@@ -97,9 +97,9 @@ def _suppressed(retailer_ids, now) -> set[tuple[int, str]]:
     return {key for key, n in counts.items() if n >= DECLINES_TO_SUPPRESS}
 
 
-def _eligible(item, shop, tier) -> bool:
+def _eligible(item, shop, segment) -> bool:
 
-    return not ineligibility_reasons(item=item, retailer=shop, segment=tier)
+    return not ineligibility_reasons(item=item, retailer=shop, segment=segment)
 
 
 def strategies_generate(*, retailer_ids: list[int] | None = None,
@@ -120,7 +120,7 @@ def strategies_generate(*, retailer_ids: list[int] | None = None,
     current = {s.retailer_id: s for s in RetailerStrategy.objects.filter(
         is_current=True, retailer_id__in=list(composed)).only(
         "id", "retailer_id", "version", "recommendations", "visit_cycle_days")}
-    rows = frame[["tier", "churn_warning"]].to_dict("index")
+    rows = frame[["segment", "churn_warning"]].to_dict("index")
     new_rows, retired = [], []
     for retailer_id, plan in composed.items():
         old = current.get(retailer_id)
@@ -137,7 +137,7 @@ def strategies_generate(*, retailer_ids: list[int] | None = None,
             generated_at=now, band=plan.band, visit_cycle_days=plan.visit_cycle_days,
             visit_priority=plan.visit_priority, recommendations=plan.recommendations,
             talking_points=plan.talking_points, changes=changes,
-            inputs={"period": period, "tier": row["tier"], "fired": plan.fired,
+            inputs={"period": period, "segment": row["segment"], "fired": plan.fired,
                     "churn_warning": bool(row["churn_warning"]),
                     "scores": scores.get(retailer_id, {})},
         ))

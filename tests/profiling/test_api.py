@@ -38,7 +38,7 @@ def test_specialist_sees_the_profile_of_a_retailer_it_works_for(org, api):
     assert data["score"] == 30 and data["verdict"] == "weakness"
     assert "data_operations" in body["weaknesses"]
     assert len(body["radar"]["values"]) == 6 and len(body["radar"]["indicators"]) == 6
-    assert body["segment"]["tier"] == "basic" and body["trend"][0]["period"] == "2026-06"
+    assert body["segment"]["code"] == "basic" and body["trend"][0]["period"] == "2026-06"
 
 
 def test_profile_before_any_recompute_is_empty_not_an_error(org, api):

@@ -43,8 +43,8 @@ def test_list_shows_only_managed_districts_with_scores(computed):
 @pytest.mark.parametrize(("query", "expected"), [
     ("churn=true", {"retailer_north2"}),
     ("churn=false", {"retailer_north"}),
-    ("tier=basic", {"retailer_north", "retailer_north2"}),
-    ("tier=value", set()),
+    ("segment=basic", {"retailer_north", "retailer_north2"}),
+    ("segment=value", set()),
     ("weak_dimension=trade_area", {"retailer_north", "retailer_north2"}),
     ("grade_band=1-12&district=N1", {"retailer_north", "retailer_north2"}),
 ])
@@ -235,7 +235,7 @@ def test_all_weights_zero_is_refused(org):
 
 
 def test_list_before_any_recompute_shows_retailers_without_scores(org):
-    response = client_for(org.manager_north).get("/dashboard/profiles/?tier=basic")
+    response = client_for(org.manager_north).get("/dashboard/profiles/?segment=basic")
     assert response.status_code == 200 and response.context["rows"] == []
     response = client_for(org.manager_north).get("/dashboard/profiles/")
     assert len(response.context["rows"]) == 2

@@ -1,4 +1,4 @@
-"""The bulk recompute: dimension scores, totals, verdicts, tiers, RFM and churn edges."""
+"""The bulk recompute: dimension scores, totals, verdicts, segments, RFM and churn edges."""
 
 import datetime as dt
 
@@ -147,15 +147,15 @@ def test_peer_group_is_district_and_grade_band_and_needs_four_others(org):
 
 # --- segments -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("amount", "tier"), [
+@pytest.mark.parametrize(("amount", "segment"), [
     (100000, "value"), (99999.99, "potential"), (50000, "potential"), (49999.99, "basic"),
 ])
-def test_tier_edges_by_yearly_amount(org, amount, tier):
+def test_segment_edges_by_yearly_amount(org, amount, segment):
     orders(org.retailer_north, (TODAY - dt.timedelta(days=364), amount))
     orders(org.retailer_south, (TODAY - dt.timedelta(days=365), amount))  # outside the year
     profiles_recompute(period=PERIOD, today=TODAY)
-    assert snap(org.retailer_north).tier == tier
-    assert snap(org.retailer_south).tier == "basic"
+    assert snap(org.retailer_north).segment == segment
+    assert snap(org.retailer_south).segment == "basic"
 
 
 def test_rfm_quintiles_within_the_city(org):

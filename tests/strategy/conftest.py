@@ -11,13 +11,13 @@ DIMENSIONS = ["basic_operations", "data_operations", "cigarette_operations",
 
 
 def snapshot(retailer, period=dt.date(2026, 10, 1), *, weak=(), strong=(), total=60.0,
-             tier="basic", churn=False, scores=None):
+             segment="basic", churn=False, scores=None):
     verdicts = {d: "weakness" if d in weak else "strength" if d in strong else "neutral"
                 for d in DIMENSIONS}
     return ProfileSnapshot.objects.update_or_create(
         retailer=retailer, period=period, defaults={
             "computed_at": timezone.now(), "scores": scores or {d: 60.0 for d in DIMENSIONS},
-            "verdicts": verdicts, "peer_means": {}, "total": total, "tier": tier,
+            "verdicts": verdicts, "peer_means": {}, "total": total, "segment": segment,
             "churn_warning": churn})[0]
 
 

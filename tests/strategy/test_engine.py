@@ -7,7 +7,7 @@ from strategy import engine
 
 def _frame(**columns):
     base = {"grade": [5], "market_type": ["urban"], "business_format": ["grocery"],
-            "tier": ["basic"], "churn_warning": [False], "total": [60.0],
+            "segment": ["basic"], "churn_warning": [False], "total": [60.0],
             "previous_total": [60.0]}
     base.update(columns)
     return pd.DataFrame(base, index=[1])
@@ -26,19 +26,19 @@ TEMPLATES = {band: engine.TemplateSpec(band=band, visit_cycle_days=cycle, visit_
 ITEMS = {code: code for code in "abcdefgh"}
 
 
-def always(item, shop, tier):
+def always(item, shop, segment):
     return True
 
 
 def test_each_condition_kind_fires_on_its_data():
     frame = _frame(**{"verdict__trade_area": ["weakness"], "verdict__data_operations":
-                      ["strength"]}, churn_warning=[True], tier=["value"], market_type=["rural"],
+                      ["strength"]}, churn_warning=[True], segment=["value"], market_type=["rural"],
                    total=[50.0], previous_total=[57.0])
     cases = [
         _rule("w", "weak_dimension", "a", dimension="trade_area"),
         _rule("s", "strong_dimension", "b", dimension="data_operations"),
         _rule("c", "churn_warning", "c"),
-        _rule("t", "tier", "d", tier="value"),
+        _rule("t", "segment", "d", segment="value"),
         _rule("m", "market_type", "e", market_type="rural"),
         _rule("f", "falling_trend", "f", drop=5),
     ]
@@ -58,8 +58,8 @@ def test_falling_trend_boundary_is_inclusive():
 
 
 def test_conflicting_rules_keep_the_stronger_and_both_reasons():
-    frame = _frame(churn_warning=[True], tier=["value"])
-    rules = [_rule("low", "tier", "a", priority=30, tier="value"),
+    frame = _frame(churn_warning=[True], segment=["value"])
+    rules = [_rule("low", "segment", "a", priority=30, segment="value"),
              _rule("high", "churn_warning", "ab", priority=80)]
     plan = engine.compose(frame, rules, TEMPLATES, ITEMS, set(), always)[1]
     by_item = {r["item"]: r for r in plan.recommendations}
@@ -80,7 +80,7 @@ def test_suppressed_and_ineligible_items_are_left_out():
     frame = _frame(churn_warning=[True])
     rules = [_rule("r", "churn_warning", "abc")]
     plan = engine.compose(frame, rules, TEMPLATES, ITEMS, {(1, "a")},
-                          lambda item, shop, tier: item != "b")[1]
+                          lambda item, shop, segment: item != "b")[1]
     assert [r["item"] for r in plan.recommendations] == ["c"]
 
 
@@ -88,7 +88,7 @@ def test_cadence_follows_the_band_and_rules_only_shorten_it():
     frame = pd.concat([_frame(grade=[26]), _frame(grade=[5], churn_warning=[True])])
     frame.index = [1, 2]
     rules = [_rule("c", "churn_warning", "a", priority=80, cycle=5),
-             _rule("slow", "tier", "b", cycle=30, tier="basic")]
+             _rule("slow", "segment", "b", cycle=30, segment="basic")]
     plans = engine.compose(frame, rules, TEMPLATES, ITEMS, set(), always)
     assert plans[1].visit_cycle_days == 5 and plans[1].band == "24-30"
     assert plans[2].visit_cycle_days == 5 and plans[2].visit_priority == 80

@@ -63,7 +63,7 @@ def test_city_department_edits_rules_district_leads_only_read(shops):
     assert ok.status_code == 302
     assert StrategyRule.objects.get(pk=rule.pk).priority == 99
     out_of_range = _client(city).post(f"/dashboard/strategy/rules/{rule.pk}/", {
-        "code": rule.code, "name": "x", "condition": "tier", "reason": "r", "priority": 500,
+        "code": rule.code, "name": "x", "condition": "segment", "reason": "r", "priority": 500,
         "parameter": "value"})
     assert out_of_range.status_code == 200
     assert StrategyRule.objects.get(pk=rule.pk).priority == 99

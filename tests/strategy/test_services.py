@@ -22,7 +22,7 @@ def test_first_generation_follows_profile_and_band(shops):
     low, mid, top = shops
     snapshot(low, weak=["non_tobacco_operations"], churn=True)
     snapshot(mid, weak=["data_operations"])
-    snapshot(top, tier="value")
+    snapshot(top, segment="value")
     result = services.strategies_generate()
     assert result == {"retailers": 3, "new_versions": 3, "unchanged": 0}
     s_low = RetailerStrategy.objects.get(retailer=low)
@@ -54,7 +54,7 @@ def test_a_new_version_only_when_something_changed(shops):
     assert {a["item"] for a in changes["added"]} >= {"order_tracking"}
     assert {r["item"] for r in changes["removed"]} == {"shop_management"}
     assert changes["cadence"] == {"from": 20, "to": 5}
-    assert versions[1].inputs["fired"] == ["churn-warning", "tier-basic"]
+    assert versions[1].inputs["fired"] == ["churn-warning", "segment-basic"]
     # A fall of 5 points or more also fires the trend rule, which brings shop management back.
     snapshot(low, period=dt.date(2026, 12, 1), weak=[], churn=True, total=53.0)
     services.strategies_generate()

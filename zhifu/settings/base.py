@@ -253,7 +253,7 @@ SPECTACULAR_SETTINGS = {
         "CatalogueTierEnum": "demands.choices.Tier",
         "ValueSourceEnum": "profiling.choices.ValueSource",
         "VerdictEnum": "profiling.choices.Verdict",
-        "RetailerTierEnum": "profiling.choices.Tier",
+        "RetailerSegmentEnum": "profiling.choices.Segment",
         "RetailerStatusEnum": "zhifu.accounts.choices.RetailerStatus",
         "RoleEnum": "zhifu.accounts.choices.Role",
     },
