@@ -14,7 +14,11 @@ class PointsKind(models.TextChoices):
     MANUAL = "manual", _("Manual adjustment")
 
 
-class Dimension(models.TextChoices):
+class CapabilityDimension(models.TextChoices):
+    """The three dimensions of a specialist's capability (tables 3–5): the radar's axes and the
+    keys of a snapshot's parts. Not the retailer profile's six SW dimensions
+    (``profiling.models.Dimension``)."""
+
     BASIC = "basic_information", _("Basic information")
     QUALITY = "work_quality", _("Work quality")
     SERVICE = "service_evaluation", _("Service evaluation")

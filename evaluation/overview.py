@@ -26,6 +26,7 @@ from zhifu.accounts import selectors as people
 from zhifu.core.months import this_month
 
 from . import scoring, selectors
+from .choices import CapabilityDimension
 from .models import CapabilitySnapshot, ServiceRating
 
 RECENT = 20
@@ -92,8 +93,8 @@ def specialist_overview(*, user, specialist_id: int, day: dt.date | None = None
                  "percent": round(minutes / shift * 100),
                  "done": sum(t.status == TaskStatus.DONE for t in planned)},
         "capability": capability,
-        "basic_parts": _parts(capability, "basic_information", BASIC_PARTS),
-        "quality_parts": _parts(capability, "work_quality", {
+        "basic_parts": _parts(capability, CapabilityDimension.BASIC, BASIC_PARTS),
+        "quality_parts": _parts(capability, CapabilityDimension.QUALITY, {
             code: (QUALITY_LABELS.get(code, code), maximum)
             for code, maximum in scoring.WORK_QUALITY_MAX.items()}),
         "catalogue": _catalogue(capability),

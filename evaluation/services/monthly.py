@@ -18,6 +18,7 @@ from zhifu.accounts.models import Specialist
 from zhifu.core.months import month_range
 
 from .. import scoring
+from ..choices import CapabilityDimension
 from ..models import (
     CapabilitySnapshot,
     EvaluationSettings,
@@ -112,8 +113,8 @@ def capability_compute(*, period: dt.date, now: dt.datetime | None = None) -> in
                     "service_evaluation": service,
                     "average": round(sum(parts) / len(parts), 2),
                     "computed_at": now,
-                    "details": {"basic_information": basic_parts,
-                                "work_quality": quality_parts,
+                    "details": {CapabilityDimension.BASIC: basic_parts,
+                                CapabilityDimension.QUALITY: quality_parts,
                                 "ratings": {"count": rated["n"] if rated else 0,
                                             "mean": round(mean, 2) if mean else None},
                                 "catalogue": {"score": cat, "tiers": tier_scores}}})
