@@ -22,7 +22,8 @@ from zhifu.core.models import JobRun
 
 from .. import exports, selectors, services
 from ..choices import Segment
-from ..forms import DimensionForm, IndicatorRuleForm, ProfileFilterSet, ProfileImportForm
+from ..filtersets import ProfileFilterSet
+from ..forms import DimensionForm, IndicatorRuleForm, ProfileImportForm
 from ..imports import IMPORTERS
 from ..models import Dimension, Indicator
 
