@@ -10,6 +10,7 @@
     return chart;
   }
   global.zhifuCharts = {
+    mount: mount,
     bandBars: function (id, overview) {
       var chart = mount(id);
       if (!chart) { return; }

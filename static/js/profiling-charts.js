@@ -1,14 +1,8 @@
 /* Profile charts: the six-dimension radar and the score trend. Data comes from a
-   json_script block rendered by the server (selectors.profile_detail). */
+   json_script block rendered by the server (selectors.profile_detail). Needs charts.js. */
 (function (global) {
   "use strict";
-  function mount(id) {
-    var el = document.getElementById(id);
-    if (!el || !global.echarts) { return null; }
-    var chart = global.echarts.init(el);
-    global.addEventListener("resize", function () { chart.resize(); });
-    return chart;
-  }
+  var mount = global.zhifuCharts.mount;  // charts.js, loaded first
   function labels(el) {
     return { shop: el.getAttribute("data-shop-label") || "",
              peer: el.getAttribute("data-peer-label") || "",
