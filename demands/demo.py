@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.utils import timezone
+
 from profiling.selectors import retailer_segments
 from zhifu.accounts.choices import ManagerLevel
 from zhifu.accounts.models import Retailer, Specialist, User
@@ -23,6 +25,7 @@ from .choices import DemandStatus as S
 from .eligibility import ineligibility_reasons
 from .lifecycle import TRANSITIONS
 from .models import CatalogueItem, Demand, DemandEvent, RequestPromise
+from .sla import demands_sla_sweep
 
 PATHS = {
     DemandKind.SERVICE: ["accept", "schedule", "start", "complete", "rate", "close"],
@@ -103,8 +106,53 @@ def seed(ctx) -> None:
         if len(pending) >= BATCH:
             _save(pending)
             pending = []
+    if retailers:
+        pending += _showcase(ctx, retailers[0], items, segments, existing, prefix, calendar,
+                             now, specialists, leads)
     _save(pending)
     ctx.counts["demands"] = Demand.objects.count()
+    if ctx.today == timezone.localdate():
+        # The first sweep, as beat would run it: late demands are marked and escalated, and
+        # the people on each rung find them in their inbox.
+        ctx.counts["SLA escalations"] = demands_sla_sweep()["escalations"]
+
+
+# The README's retailer login walks the whole loop: a service done yesterday that waits for
+# its rating, one rated last week, and one scheduled for today (its task is on today's
+# board and the specialist's day).
+SHOWCASE = [
+    ("rate-me", ["accept", "schedule", "start", "complete"], 2, 2.0),
+    ("rated", ["accept", "schedule", "start", "complete", "rate"], 12, 6.0),
+    ("today", ["accept", "schedule"], 0.25, 1.0),
+]
+
+
+def _showcase(ctx, retailer, items, segments, existing, prefix, calendar, now, specialists,
+              leads) -> list:
+    eligible = [i for i in items if not ineligibility_reasons(
+        item=i, retailer=retailer, segment=segments[retailer.pk])]
+    if not eligible:
+        return []
+    rng = random.Random(f"{ctx.seed}:showcase")
+    story = []
+    for (name, path, days_ago, step_hours), item in zip(SHOWCASE, eligible, strict=False):
+        token = f"{prefix}{retailer.licence_no}-{name}"
+        if token in existing:
+            continue
+        submitted = (dt.datetime.combine(ctx.today, dt.time(9, 0), calendar.tz)
+                     - dt.timedelta(days=days_ago))
+        plan = _plan(rng, DemandKind.SERVICE, retailer, [item], None, submitted, {})
+        demand = Demand(retailer=retailer, district_id=retailer.district_id,
+                        client_token=token, submitted_at=submitted, **plan)
+        clock.set_deadlines(demand, calendar)
+        events = _walk(rng, demand, DemandKind.SERVICE, now, calendar,
+                       specialists.get(retailer.district_id, [])[:1],
+                       leads.get(retailer.district_id), retailer.user, path=path,
+                       step_hours=step_hours)
+        if name == "today":
+            demand.planned_start = dt.datetime.combine(ctx.today, dt.time(10, 0), calendar.tz)
+        story.append((demand, events))
+    return story
 
 
 def _plan(rng, kind, retailer, eligible, request_item, submitted, promises) -> dict | None:
@@ -130,14 +178,17 @@ def _plan(rng, kind, retailer, eligible, request_item, submitted, promises) -> d
             "service_minutes": 30, "priority": item.priority if item else 40}
 
 
-def _walk(rng, demand, kind, now, calendar, specialists, lead, retailer_user):
-    """Advance the demand along its path until ``now``; returns its events."""
+def _walk(rng, demand, kind, now, calendar, specialists, lead, retailer_user, *,
+          path: list[str] | None = None, step_hours: float | None = None):
+    """Advance the demand along its path until ``now``; returns its events. ``path`` and
+    ``step_hours`` fix the steps and their pace (the showcase shop's story)."""
     cal = WallClock(tz=calendar.tz) if demand.wall_clock else calendar
     events = [DemandEvent(action="submit", from_status="", to_status=S.SUBMITTED,
                           actor=retailer_user, actor_role="retailer",
                           created_at=demand.submitted_at)]
-    path = list(PATHS[kind])
-    fate = rng.random()
+    fixed = path is not None
+    path = list(path if fixed else PATHS[kind])
+    fate = 1.0 if fixed else rng.random()
     if fate < .05:
         path = ["reject"]
     elif fate < .10:
@@ -151,7 +202,8 @@ def _walk(rng, demand, kind, now, calendar, specialists, lead, retailer_user):
     moment = demand.submitted_at
     status = S.SUBMITTED
     for action in path:
-        moment = cal.add(moment, rng.uniform(.3, 1.6) * demand.resolution_hours * 3600 / 6)
+        moment = cal.add(moment, step_hours * 3600 if step_hours else
+                         rng.uniform(.3, 1.6) * demand.resolution_hours * 3600 / 6)
         if moment >= now:
             break
         if action == "schedule" and (spec is None or demand.approval_level):

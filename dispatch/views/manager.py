@@ -74,7 +74,12 @@ def run_create(request):
         messages.error(request, exc.message)
         return redirect("dispatch:board")
     messages.success(request, _("Run #%(id)s started.") % {"id": run.pk})
-    return redirect(f"{reverse('dispatch:board')}?date={data['date']}")
+    # Back to the board on the day and the first district of the run, to watch it.
+    planned = sorted(run.districts.all(), key=lambda d: d.code)
+    chosen = next((d for d in districts if str(d.pk) in data["districts"]), None) or (
+        planned[0] if planned else None)
+    district = f"&district={chosen.code}" if chosen else ""
+    return redirect(f"{reverse('dispatch:board')}?date={data['date']}{district}")
 
 
 @require_POST

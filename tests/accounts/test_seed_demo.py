@@ -69,3 +69,29 @@ def test_different_seeds_differ(db):
     Retailer.objects.all().delete()
     _run(retailers=100, specialists=7, days=7, seed=2)
     assert list(Retailer.objects.order_by("licence_no").values_list("grade", flat=True)) != first
+
+
+def test_the_demo_tells_the_truth_about_today(db, django_capture_on_commit_callbacks):
+    """What the README promises after ``make run``: today's board planned, the README's
+    retailer with a service waiting for its rating (and one rated), the managers' inbox
+    holding the first SLA sweep's news."""
+    from django.utils import timezone
+
+    from demands.choices import DemandStatus
+    from demands.models import Demand
+    from dispatch.models import ServiceTask
+    from evaluation.selectors import rating_state
+    from zhifu.notifications.models import Notification
+
+    # The seeder's runs are sent when its transaction commits; here, inside the test's.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO(), retailers=150, specialists=7,
+                     days=20, seed=2)
+    today = timezone.localdate()
+    assert ServiceTask.objects.filter(service_date=today, specialist__isnull=False).exists()
+    mine = Demand.objects.filter(retailer__licence_no="440500000001")
+    ratable = [d for d in mine.filter(status=DemandStatus.COMPLETED) if rating_state(
+        demand=d).open]
+    assert ratable, list(mine.values_list("title", "status"))
+    assert mine.filter(status=DemandStatus.RATED, rating__isnull=False).exists()
+    assert Notification.objects.filter(recipient__username="manager").exists()

@@ -18,8 +18,13 @@ from django.utils import timezone
 from zhifu.accounts.models import Specialist, Retailer
 from dispatch.models import ServiceTask
 sp = Specialist.objects.get(employee_no="SP001")
-shops = Retailer.objects.filter(district=sp.home_district).order_by("id")[:3]
 today = timezone.localdate()
+shops = (Retailer.objects.filter(district=sp.home_district)
+         .exclude(pk__in=ServiceTask.objects.filter(service_date=today).values("retailer_id"))
+         .order_by("id")[:3])
+# The demo plans today; this script's phone walks three known stops of its own instead.
+ServiceTask.objects.filter(specialist=sp, service_date=today).update(
+    specialist=None, status="open", sequence=None, planned_start=None, planned_end=None)
 for n, shop in enumerate(shops, start=1):
     start = timezone.make_aware(dt.datetime.combine(today, dt.time(8 + n, 0)))
     ServiceTask.objects.create(

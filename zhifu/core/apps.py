@@ -1,3 +1,5 @@
+import os
+import sys
 from pathlib import Path
 
 from django.apps import AppConfig
@@ -12,11 +14,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: an app's modules load once the app registry is ready.
-        from . import reporting
+        from . import embedded, reporting
 
         prepare_local_folders()
         # Error reporting starts here, not in settings: importing settings has no effects.
         reporting.init_from_environment()
+        if settings.EMBEDDED_BEAT and embedded.serving(sys.argv, os.environ):
+            embedded.start_beat()
 
 
 def prepare_local_folders() -> None:

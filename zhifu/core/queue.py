@@ -15,6 +15,8 @@ from celery import current_app
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+from . import embedded
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,7 +30,11 @@ def task_named(name: str):
 
 
 def enqueue(task, *args) -> bool:
-    """Send ``task(*args)``; ``False`` (and a warning) when the broker is unreachable."""
+    """Send ``task(*args)``; ``False`` (and a warning) when the broker is unreachable.
+    Without a broker, ``make run`` hands it to the embedded worker thread instead."""
+    if embedded.active():
+        embedded.submit(task, *args)
+        return True
     try:
         task.delay(*args)
     except OperationalError as exc:

@@ -265,6 +265,11 @@ _BROKER = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_BROKER_URL = _BROKER or "memory://"
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ALWAYS_EAGER = not _BROKER
+# Without a broker, ``make run`` (the development settings) hands background work to one
+# thread of the web process and runs beat's schedule there too (zhifu/core/embedded.py);
+# elsewhere (tests, one-off commands) a task runs in the caller.
+EMBEDDED_WORKER = False
+EMBEDDED_BEAT = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from zhifu.accounts.demo import DemoContext
 from zhifu.accounts.models import Retailer
+from zhifu.core import embedded
 
 # Each app contributes its part of the demo city, in dependency order.
 SEEDERS = [
@@ -17,6 +18,7 @@ SEEDERS = [
     "demands.demo",
     "strategy.demo",
     "evaluation.demo",
+    "dispatch.demo",
 ]
 
 
@@ -43,10 +45,13 @@ class Command(BaseCommand):
         ctx = DemoContext(seed=opts["seed"], retailers=opts["retailers"],
                           specialists=opts["specialists"], days=opts["days"],
                           today=opts["today"] or timezone.localdate())
-        with transaction.atomic():
+        # Background work (the day's dispatch runs) runs here, not on a worker thread: the
+        # demo is complete when the command returns.
+        with embedded.inline():
             for path in SEEDERS:
                 self.stdout.write(f"seeding {path} …")
-                importlib.import_module(path).seed(ctx)
+                with transaction.atomic():
+                    importlib.import_module(path).seed(ctx)
         counts = ", ".join(f"{k}: {v}" for k, v in ctx.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo city ready ({counts})."))
         self.stdout.write("Logins (role, username, password):")
