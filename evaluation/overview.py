@@ -93,12 +93,19 @@ def specialist_overview(*, user, specialist_id: int, day: dt.date | None = None
                  "percent": round(minutes / shift * 100),
                  "done": sum(t.status == TaskStatus.DONE for t in planned)},
         "capability": capability,
+        **capability_breakdown(capability),
+        "points": selectors.specialist_points(specialist=specialist, period=period),
+    }
+
+
+def capability_breakdown(capability: dict | None) -> dict:
+    """The parts behind the three dimensions (tables 4–6), for a page to list."""
+    return {
         "basic_parts": _parts(capability, CapabilityDimension.BASIC, BASIC_PARTS),
         "quality_parts": _parts(capability, CapabilityDimension.QUALITY, {
             code: (QUALITY_LABELS.get(code, code), maximum)
             for code, maximum in scoring.WORK_QUALITY_MAX.items()}),
         "catalogue": _catalogue(capability),
-        "points": selectors.specialist_points(specialist=specialist, period=period),
     }
 
 

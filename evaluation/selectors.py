@@ -59,13 +59,14 @@ def _ratings_visible(specialist_ids, period: dt.date) -> set[int]:
 def specialist_points(*, specialist, period: dt.date) -> dict:
     visible = specialist.pk in _ratings_visible([specialist.pk], period)
     entries = PointsEntry.objects.filter(specialist=specialist, period=period)
-    lines = [{"kind": e.kind, "points": e.points, "reason": e.reason,
-              "date": e.created_at.date().isoformat()}
+    lines = [{"kind": e.kind, "label": str(PointsKind(e.kind).label), "points": e.points,
+              "reason": e.reason, "date": e.created_at.date().isoformat()}
              for e in entries.exclude(kind=PointsKind.RATING).order_by("created_at", "id")]
     rated = entries.filter(kind=PointsKind.RATING).aggregate(total=Sum("points"),
                                                              n=Count("id"))
     if visible and rated["n"]:
-        lines.append({"kind": PointsKind.RATING, "points": rated["total"],
+        lines.append({"kind": PointsKind.RATING, "label": str(PointsKind.RATING.label),
+                      "points": rated["total"],
                       "reason": str(PointsKind.RATING.label), "date": None})
     return {"period": period.isoformat(), "total": sum(line["points"] for line in lines),
             "lines": lines, "rating_points_shown": visible}
@@ -130,6 +131,28 @@ def team_radar(*, user, period: dt.date) -> list[dict]:
 
 def awards(*, period: dt.date) -> list[MonthlyAward]:
     return list(MonthlyAward.objects.filter(period=period).select_related("specialist__user"))
+
+
+def specialist_month(*, specialist, period: dt.date) -> dict:
+    """A specialist's own month, as its phone shows it: points (itemised, ratings as one
+    monthly line), its rank in the city and in its home district, the three capability
+    dimensions (the service dimension only once the month is closed), its ratings'
+    aggregate under the same rule, and the month's service stars."""
+    city = ranking(period=period)
+    district = ranking(period=period, district_ids=[specialist.home_district_id])
+    return {
+        "period": period,
+        "points": specialist_points(specialist=specialist, period=period),
+        "rank": next((r["rank"] for r in city if r["specialist_id"] == specialist.pk), None),
+        "of": len(city),
+        "district_rank": next((r["rank"] for r in district
+                               if r["specialist_id"] == specialist.pk), None),
+        "district_of": len(district),
+        "top": city[:10],
+        "capability": capability_for(specialist=specialist, period=period),
+        "ratings": rating_aggregate(specialist=specialist, period=period),
+        "awards": awards(period=period),
+    }
 
 
 @dataclass(frozen=True)

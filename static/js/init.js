@@ -19,6 +19,10 @@
         window.zhifuProfileCharts.trend("profile-trend", profile);
       }
     },
+    "specialist-task": function () {
+      var profile = data("profile-data");
+      if (profile && profile.period) { window.zhifuProfileCharts.radar("task-radar", profile, true); }
+    },
     "profile-retailer": function () {
       var profile = data("profile-data");
       if (profile && profile.period) { window.zhifuProfileCharts.radar("my-radar", profile, false); }

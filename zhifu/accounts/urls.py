@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import TemplateView
 
-from .views import auth, manager, retailer, specialist
+from .views import auth, manager, retailer
 
 app_name = "accounts"
 
@@ -13,7 +13,6 @@ urlpatterns = [
     path("no-portal/", TemplateView.as_view(template_name="accounts/no_portal.html"),
          name="no-portal"),
     path("m/", retailer.retailer_home, name="retailer-home"),
-    path("s/", specialist.specialist_home, name="specialist-home"),
     path("dashboard/", manager.manager_home, name="manager-home"),
     path("dashboard/retailers/", manager.retailer_list, name="manager-retailers"),
     path("dashboard/specialists/", manager.specialist_list, name="manager-specialists"),

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from zhifu.accounts.choices import Role
-from zhifu.accounts.policies import is_retailer, role_required
+from zhifu.accounts.policies import is_retailer, is_specialist, role_required
 from zhifu.core.errors import NotFound
 
 from . import selectors, services
@@ -26,9 +26,12 @@ def notification_list(request):
     qs = selectors.notification_list(user=request.user, unread_only=unread_only, group=group)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     filters = {k: v for k, v in (("unread", "1" if unread_only else ""), ("kind", group)) if v}
-    base = "mobile_base.html" if is_retailer(request.user) else "base.html"
+    # Retailers and specialists read their messages on a phone, under their own tab bar.
+    tabbar = ("m_tabbar.html" if is_retailer(request.user) else
+              "specialist/_tabbar.html" if is_specialist(request.user) else "")
     return render(request, "notifications/list.html", {
-        "page": page, "base_template": base, "groups": selectors.KIND_GROUPS,
+        "page": page, "base_template": "mobile_base.html" if tabbar else "base.html",
+        "tabbar": tabbar, "groups": selectors.KIND_GROUPS,
         "unread_only": unread_only, "group": group, "query": urlencode(filters),
         "here": request.get_full_path(),
         "unread": selectors.notification_unread_count(user=request.user),

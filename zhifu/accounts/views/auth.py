@@ -21,7 +21,7 @@ def portal_url_for(user) -> str:
     if is_manager(user):
         return "accounts:manager-home"
     if is_specialist(user):
-        return "accounts:specialist-home"
+        return "dispatch:specialist-home"
     if is_retailer(user):
         return "accounts:retailer-home"
     return "accounts:no-portal"
