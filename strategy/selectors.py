@@ -4,6 +4,9 @@ grade-band templates managers edit (table 2 of the source design)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -12,7 +15,8 @@ from profiling.choices import Segment
 from profiling.models import Dimension
 from zhifu.accounts.choices import MarketType, band_of
 
-from .models import GradeBandTemplate, RetailerStrategy, StrategyRule
+from .choices import Outcome
+from .models import GradeBandTemplate, RecommendationFeedback, RetailerStrategy, StrategyRule
 
 
 def band_templates() -> dict[str, GradeBandTemplate]:
@@ -49,15 +53,32 @@ def current_strategy(*, retailer) -> RetailerStrategy | None:
     return RetailerStrategy.objects.filter(retailer=retailer, is_current=True).first()
 
 
-def strategy_for_display(*, retailer) -> dict:
-    """What a specialist sees on a task: the retailer's current strategy, with names of the
-    recommended services, or the grade-band baseline when none was generated yet."""
+# A declined recommendation is remembered this long: the retailer no longer sees it, and
+# declined twice in that time the generation stops offering it.
+DECLINE_MEMORY_DAYS = 180
+
+
+def declined_item_codes(*, retailer, now: dt.datetime | None = None) -> set[str]:
+    since = (now or timezone.now()) - dt.timedelta(days=DECLINE_MEMORY_DAYS)
+    return set(RecommendationFeedback.objects.filter(
+        retailer=retailer, outcome=Outcome.DECLINED, created_at__gte=since)
+        .values_list("item__code", flat=True))
+
+
+def strategy_for_display(*, retailer, for_retailer: bool = False) -> dict:
+    """The retailer's current strategy, with the recommended services by name in the
+    reader's language, or the grade-band baseline when none was generated yet. For the
+    retailer itself, what it said it is not interested in is left out."""
     strategy = current_strategy(retailer=retailer)
     base = baseline_strategy(grade=retailer.grade)
     if strategy is None:
         return base
-    names = dict(CatalogueItem.objects.filter(
-        code__in=[r["item"] for r in strategy.recommendations]).values_list("code", "name_zh"))
+    recommendations = strategy.recommendations
+    if for_retailer:
+        declined = declined_item_codes(retailer=retailer)
+        recommendations = [r for r in recommendations if r["item"] not in declined]
+    names = {item.code: item.display_name for item in CatalogueItem.objects.filter(
+        code__in=[r["item"] for r in recommendations])}
     return {
         **base,
         "source": "strategy",
@@ -66,7 +87,7 @@ def strategy_for_display(*, retailer) -> dict:
         "visit_cadence": cadence_text(strategy.visit_cycle_days),
         "visit_cycle_working_days": strategy.visit_cycle_days,
         "recommendations": [{"item": r["item"], "name": names.get(r["item"], r["item"]),
-                             "reasons": r["reasons"]} for r in strategy.recommendations],
+                             "reasons": r["reasons"]} for r in recommendations],
         "talking_points": strategy.talking_points,
     }
 

@@ -25,10 +25,10 @@ from zhifu.core.errors import DomainError
 from .. import engine
 from ..choices import Outcome
 from ..models import GradeBandTemplate, RecommendationFeedback, RetailerStrategy, StrategyRule
+from ..selectors import DECLINE_MEMORY_DAYS
 
 GENERATE_TASK = "strategy.generate_strategies"
 DECLINES_TO_SUPPRESS = 2
-DECLINE_MEMORY_DAYS = 180
 
 
 def _retailer_frame(retailer_ids: list[int] | None) -> tuple[pd.DataFrame, dict, str | None]:

@@ -18,7 +18,7 @@ from .. import selectors, services
 def recommended(request):
     retailer = request.user.retailer
     return render(request, "strategy/recommended.html", {
-        "strategy": selectors.strategy_for_display(retailer=retailer)})
+        "strategy": selectors.strategy_for_display(retailer=retailer, for_retailer=True)})
 
 
 @require_POST
