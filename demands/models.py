@@ -280,6 +280,11 @@ class Demand(models.Model):
         return f"#{self.pk} {self.title}"
 
     @property
+    def is_completed(self) -> bool:
+        """Done and not yet rated or closed: the retailer's turn to confirm and rate."""
+        return self.status == DemandStatus.COMPLETED
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

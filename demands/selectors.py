@@ -18,7 +18,15 @@ from zhifu.access import VIEW, restrict
 
 from . import clock
 from .calendar import WorkCalendar
-from .choices import OPEN_STATUSES, SLA_RUNNING, DemandKind, DemandSource, SlaState, Tier
+from .choices import (
+    OPEN_STATUSES,
+    SLA_RUNNING,
+    DemandKind,
+    DemandSource,
+    DemandStatus,
+    SlaState,
+    Tier,
+)
 from .eligibility import ineligibility_reasons
 from .models import CatalogueItem, Demand, DemandEvent
 from .sla import attach_sla_seen
@@ -33,6 +41,14 @@ def work_calendar() -> WorkCalendar:
 def demand_list(*, user, action: str = VIEW) -> QuerySet[Demand]:
     return restrict(Demand.objects.select_related(
         "item", "retailer", "district", "assignee__user", "handler"), user, action)
+
+
+def demands_awaiting_retailer(*, user, limit: int = 10) -> list[Demand]:
+    """What waits for the retailer itself: a finished service to confirm and rate, a
+    question it has been asked (the SLA clock waits for its answer)."""
+    return list(demand_list(user=user).filter(
+        status__in=(DemandStatus.COMPLETED, DemandStatus.WAITING_CUSTOMER))
+        .order_by("-updated_at", "-pk")[:limit])
 
 
 def demand_get(*, user, demand_id: int, with_events: bool = True) -> Demand | None:

@@ -98,7 +98,8 @@ def my_demands(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = attach_sla_seen(page.object_list)
     return render(request, "demands/m_my_demands.html", {
-        "page": page, "show": show, "query": f"show={show}"})
+        "page": page, "show": show, "query": f"show={show}",
+        "awaiting": selectors.demands_awaiting_retailer(user=request.user)})
 
 
 def _detail_context(request, demand) -> dict:

@@ -28,7 +28,8 @@ def test_retailer_orders_and_declines_from_recommendations(shops):
     again = client.post("/m/recommended/shop_management/order/", follow=True)
     assert Demand.objects.filter(retailer=shop).count() == 1  # no double order
     assert "already have an open demand" in again.content.decode()
-    assert 'recommended/retailer_training/decline/' in client.get("/m/recommended/").content.decode()
+    page = client.get("/m/recommended/").content.decode()
+    assert "recommended/retailer_training/decline/" in page
     client.post("/m/recommended/retailer_training/decline/")
     assert RecommendationFeedback.objects.filter(outcome="declined").count() == 1
     # "We will not suggest it again": gone from the page at once (still in the catalogue).

@@ -1,7 +1,8 @@
 """Health checks and error pages: JSON under /api/, a page in the user's language elsewhere."""
 
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from . import health
@@ -44,3 +45,9 @@ def page_not_found(request, exception=None):
 def server_error(request):
     return _error(request, 500, "server_error",
                   _("Something went wrong on our side. Please try again."))
+
+
+def favicon(request):
+    """The icon where a page names none (the admin, the API docs): the static file's URL is
+    looked up per request, after ``collectstatic`` has named it."""
+    return redirect(static("img/favicon.ico"), permanent=True)
