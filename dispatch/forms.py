@@ -25,6 +25,7 @@ class RunForm(forms.Form):
 class ReassignForm(forms.Form):
     specialist = forms.TypedChoiceField(label=_("Specialist"), coerce=int, required=False,
                                         empty_value=None)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
     def __init__(self, *args, specialists=(), **kwargs):
         super().__init__(*args, **kwargs)

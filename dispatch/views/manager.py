@@ -34,7 +34,7 @@ def board(request):
     tasks = list(selectors.board_tasks(user=request.user, day=day,
                                        district_ids=[d.id for d in chosen]))
     summary = selectors.board_summary(tasks=tasks)
-    for task in summary["unserved"]:
+    for task in tasks:
         task.actions = allowed_task_actions(task=task, role=MANAGER)
     specialists = list(people.specialist_list(user=request.user).filter(
         home_district__in=chosen, active=True))
@@ -92,7 +92,8 @@ def task_reassign(request, pk: int):
     if form.is_valid():
         try:
             placement.task_reassign(actor=request.user, task_id=task.pk,
-                                specialist_id=form.cleaned_data["specialist"])
+                                    specialist_id=form.cleaned_data["specialist"],
+                                    reason=form.cleaned_data["reason"])
             messages.success(request, _("Task moved."))
         except DomainError as exc:
             messages.error(request, exc.message)

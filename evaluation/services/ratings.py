@@ -116,6 +116,13 @@ def co_creation_submit(*, user, task_id: int, cooperation: int, data_provided: i
     return rating
 
 
+def review_refusal(*, demand) -> Conflict | None:
+    """The one rule for "may this service be reviewed now" (the page asks it too)."""
+    if demand.status not in SERVED_STATUSES:
+        return Conflict(_("Only finished services are reviewed."), code="not_finished")
+    return None
+
+
 def review_submit(*, user, demand_id: int, audit_passed: bool, quality: int,
                   complaint_upheld: bool = False, note: str = "") -> ManagerReview:
     """The manager's audit of a finished demand in a district they manage."""
@@ -126,8 +133,9 @@ def review_submit(*, user, demand_id: int, audit_passed: bool, quality: int,
         raise DomainError(_("Give 1 to 5 stars."), code="bad_stars",
                           fields={"quality": [_("Give 1 to 5 stars.")]})
     demand = access(Demand, user, demand_id, CHANGE, message=_("This demand does not exist."))
-    if demand.status not in SERVED_STATUSES:
-        raise Conflict(_("Only finished services are reviewed."), code="not_finished")
+    refusal = review_refusal(demand=demand)
+    if refusal is not None:
+        raise refusal
     if complaint_upheld and demand.kind != DemandKind.COMPLAINT:
         raise DomainError(_("Only a complaint can be upheld."), code="not_a_complaint",
                           fields={"complaint_upheld": [_("Not a complaint.")]})

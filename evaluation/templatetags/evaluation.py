@@ -1,7 +1,10 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from demands.choices import DemandKind
+
 from .. import selectors
+from ..services import review_refusal
 
 register = template.Library()
 
@@ -19,3 +22,14 @@ def rating_form(demand):
     current = {a: getattr(rating, a) for a, _l in ASPECT_LABELS} if rating else {}
     return {"demand": demand, "state": state, "rating": rating,
             "aspects": [(a, label, current.get(a)) for a, label in ASPECT_LABELS]}
+
+
+@register.inclusion_tag("evaluation/_review_form.html", takes_context=True)
+def review_form(context, demand):
+    """The manager's review of a finished service on its demand page (the third leg of the
+    evaluation): the form once ``evaluation.services.review_refusal`` allows it, with the
+    review already given, if any."""
+    review = getattr(demand, "review", None) if hasattr(demand, "review") else None
+    return {"demand": demand, "shown": review_refusal(demand=demand) is None,
+            "review": review, "is_complaint": demand.kind == DemandKind.COMPLAINT,
+            "csrf_token": context.get("csrf_token"), "stars": range(1, 6)}

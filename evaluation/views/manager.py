@@ -2,18 +2,25 @@
 radars and ranking, district comparison; every table exports to Excel."""
 
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from demands.choices import DemandStatus
 from demands.selectors import sla_at_risk, with_sla_seen
 from zhifu.accounts import selectors as people
 from zhifu.accounts.choices import Role
 from zhifu.accounts.policies import role_required
 from zhifu.accounts.views.manager import export_response
+from zhifu.core.errors import DomainError
 from zhifu.core.months import add_months, parse_month_range, this_month
 from zhifu.core.spreadsheets import spreadsheet_bytes
 
-from .. import dashboard, selectors
+from .. import dashboard, selectors, services
 
 # Lazy: the labels follow each request's language, not the one active at import.
 KPI_LABELS = {
@@ -32,10 +39,35 @@ PERCENT = {"first_time_resolution", "audit_pass_rate", "self_submitted_rate",
 
 
 
+# Every column of the dashboard's exports, in the reader's language (ids are left out).
+COLUMN_LABELS = {
+    **KPI_LABELS,
+    "month": gettext_lazy("Month"), "district": gettext_lazy("District"),
+    "demands": gettext_lazy("Demands"), "completed": gettext_lazy("Completed"),
+    "rank": gettext_lazy("Rank"), "name": gettext_lazy("Specialist"),
+    "points": gettext_lazy("Points"), "basic": gettext_lazy("Basic information"),
+    "quality": gettext_lazy("Work quality"), "service": gettext_lazy("Service evaluation"),
+    "specialists": gettext_lazy("Specialists"), "skill": gettext_lazy("Skill"),
+    "demand_share": gettext_lazy("Share of demand (%)"),
+    "supply_share": gettext_lazy("Share of skill supply (%)"),
+    "gap_points": gettext_lazy("Gap (points)"),
+    **{status: label for status, label in DemandStatus.choices},
+}
+
+
+def _cell(key: str, value):
+    """Rates as percentages, other numbers to two decimals (a sheet for people)."""
+    if isinstance(value, float):
+        return round(value * 100, 1) if key in PERCENT else round(value, 2)
+    return value
+
+
 def _xlsx(rows: list[dict], stem: str):
-    headers = list(rows[0]) if rows else []
-    content = spreadsheet_bytes(headers=[str(h) for h in headers],
-                                rows=[[row.get(h) for h in headers] for row in rows],
+    keys = [k for k in (rows[0] if rows else {}) if not k.endswith("_id")]
+    headers = [f"{COLUMN_LABELS[k]} (%)" if k in PERCENT else str(COLUMN_LABELS.get(k, k))
+               for k in keys]
+    content = spreadsheet_bytes(headers=headers,
+                                rows=[[_cell(k, row.get(k)) for k in keys] for row in rows],
                                 fmt="xlsx")
     return export_response(content, stem=stem, fmt="xlsx")
 
@@ -49,8 +81,7 @@ def kpi_dashboard(request):
     closed = add_months(this_month(), -1)
     export = request.GET.get("export")
     if export == "kpis":
-        return _xlsx([{"month": m, **{str(KPI_LABELS[k]): v for k, v in f.items()}}
-                      for m, f in months.items()], "kpis")
+        return _xlsx([{"month": m, **f} for m, f in months.items()], "kpis")
     if export == "flow":
         flow = dashboard.demand_flow(scope)
         return _xlsx([{"district": d, **{s: flow["series"][s][i] for s in flow["statuses"]}}
@@ -80,6 +111,7 @@ def kpi_dashboard(request):
         "comparison": dashboard.district_comparison(scope),
         "specialists": dashboard.capability_table(user=request.user, scope=scope,
                                                   period=closed),
+        "awards": selectors.awards(period=closed),
         "gaps": dashboard.skill_gaps(scope),
         "teams": [t for t in selectors.team_radar(user=request.user, period=closed)
                   if not scope_districts or t["district_id"] in scope_districts],
@@ -89,3 +121,26 @@ def kpi_dashboard(request):
             "flow": dashboard.demand_flow(scope),
         },
     })
+
+
+@require_POST
+@role_required(Role.MANAGER, Role.ADMIN)
+def review(request, pk: int):
+    """The manager's review of a finished service, from its demand page."""
+    try:
+        quality = int(request.POST.get("quality", ""))
+    except ValueError:
+        quality = 0
+    try:
+        services.review_submit(user=request.user, demand_id=pk,
+                               audit_passed=request.POST.get("audit_passed") == "on",
+                               quality=quality,
+                               complaint_upheld=request.POST.get("complaint_upheld") == "on",
+                               note=request.POST.get("note", ""))
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Review saved."))
+    return redirect(reverse("demands:manager-demand", args=[pk]) + "#review")

@@ -1,6 +1,7 @@
 """The manager's dashboard: right figures, own districts only, exports, constant queries."""
 
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -55,13 +56,17 @@ def test_another_managers_districts_stay_empty(history):
     assert sneaky.context["comparison"] == []
 
 
-@pytest.mark.parametrize("table", ["kpis", "flow", "districts", "specialists"])
+@pytest.mark.parametrize("table", ["kpis", "flow", "districts", "specialists", "gaps"])
 def test_every_table_exports_to_excel(history, table):
     response = _client(history.manager).get(f"/dashboard/kpis/?from=2026-10&to=2026-10"
                                             f"&export={table}")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     frame = pd.read_excel(io.BytesIO(response.content))
     assert len(frame) >= 1
+    # Headers people read: no code or snake_case left, no id column, numbers rounded.
+    assert not [h for h in frame.columns if re.fullmatch(r"[a-z_0-9]+", str(h))], frame.columns
+    numbers = frame.select_dtypes("float").to_numpy().ravel()
+    assert all(round(v, 2) == v for v in numbers if v == v)
 
 
 @pytest.mark.parametrize("query,status", [
