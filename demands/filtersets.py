@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from zhifu.accounts.filtersets import DistrictFilter, visible_specialists
 from zhifu.core.errors import DomainError
 from zhifu.core.params import parse_flag
+from zhifu.core.widgets import DatePicker
 
 from .choices import OPEN_STATUSES, DemandKind, DemandStatus, SlaState
 from .models import Demand
@@ -82,10 +83,10 @@ class DemandFilterSet(django_filters.FilterSet):
                                                 field_name="assignee", label=_("Specialist"))
     submitted_from = django_filters.DateFilter(
         field_name="submitted_at", lookup_expr="date__gte", label=_("Submitted from"),
-        widget=forms.DateInput(attrs={"type": "date"}))
+        widget=DatePicker())
     submitted_to = django_filters.DateFilter(
         field_name="submitted_at", lookup_expr="date__lte", label=_("Submitted until"),
-        widget=forms.DateInput(attrs={"type": "date"}))
+        widget=DatePicker())
     sort = StableOrderingFilter(fields=SORTS, label=_("Sort by"), field_labels={
         "submitted_at": _("Submitted, oldest first"), "-submitted": _("Submitted, newest first"),
         "resolution_due_at": _("Due, soonest first"), "-due": _("Due, latest first"),

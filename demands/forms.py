@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from profiling.choices import Segment
 from zhifu.accounts.choices import BusinessFormat, GradeBand, MarketType
 from zhifu.accounts.models import Skill
+from zhifu.core.widgets import DateTimePicker
 
 from .choices import ApprovalLevel, DemandKind, Tier
 from .models import CatalogueItem
@@ -34,11 +35,11 @@ class SubmissionTokenField(forms.CharField):
 class OrderForm(forms.Form):
     preferred_start = forms.DateTimeField(
         label=_("Preferred from"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimePicker(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     preferred_end = forms.DateTimeField(
         label=_("Preferred until"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimePicker(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     note = forms.CharField(label=_("Note"), required=False, max_length=1000,
                            widget=forms.Textarea(attrs={"rows": 3}))

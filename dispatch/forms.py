@@ -2,11 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhifu.core.widgets import DatePicker
+
 from .choices import DispatchMode
 
 
 class RunForm(forms.Form):
-    date = forms.DateField(label=_("Service date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Service date"), widget=DatePicker())
     districts = forms.MultipleChoiceField(label=_("Districts"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
     mode = forms.ChoiceField(label=_("Mode"), choices=DispatchMode.choices,

@@ -40,7 +40,7 @@ def board(request):
         home_district__in=chosen, active=True))
     return render(request, "dispatch/board.html", {
         "day": day, "districts": districts, "chosen": chosen, "summary": summary,
-        "runs": selectors.run_list(user=request.user).filter(service_date=day)[:10],
+        **_runs_context(request.user, day),
         "run_form": RunForm(districts=districts, initial={"date": day}),
         "reassign_form": ReassignForm(specialists=specialists),
         "specialists": specialists,
@@ -50,8 +50,14 @@ def board(request):
 @role_required(Role.MANAGER, Role.ADMIN)
 def run_rows(request):
     """The runs table alone, polled by htmx while a run is under way."""
-    return render(request, "dispatch/_runs.html", {
-        "runs": selectors.run_list(user=request.user).filter(service_date=_day(request))[:10]})
+    return render(request, "dispatch/_runs.html", _runs_context(request.user, _day(request)))
+
+
+def _runs_context(user, day) -> dict:
+    """The day's runs; the table keeps polling while one of them is under way."""
+    runs = list(selectors.run_list(user=user).filter(service_date=day)
+                .prefetch_related("districts")[:10])
+    return {"runs": runs, "day": day, "polling": any(r.in_progress for r in runs)}
 
 
 @require_POST

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -78,10 +78,15 @@ class Walk:
             "var m = document.createElement('i'); m.id = 'walk-marker'; m.hidden = true;"
             "document.body.appendChild(m);")
         self.tap(element)
-        WebDriverWait(self.driver, 30, ignored_exceptions=(WebDriverException,)).until(
-            lambda d: d.execute_script(
-                "return document.readyState === 'complete' && "
-                "!document.getElementById('walk-marker')"))
+        try:
+            WebDriverWait(self.driver, 30, ignored_exceptions=(WebDriverException,)).until(
+                lambda d: d.execute_script(
+                    "return document.readyState === 'complete' && "
+                    "!document.getElementById('walk-marker')"))
+        except TimeoutException:
+            self.browser.screenshot("journey-stuck")
+            raise AssertionError(f"the page did not answer: {self.driver.current_url}\n"
+                                 f"{self.text()[:500]}") from None
         self.assert_no_error_page()
 
     def find(self, css: str):
