@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections import deque
-from collections import Counter
+from collections import Counter, deque
 from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
