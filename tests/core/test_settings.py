@@ -44,9 +44,10 @@ def test_debug_is_off_unless_turned_on():
     assert _debug("zhifu.settings.base", DJANGO_DEBUG="maybe")["debug"] is False
 
 
-def test_the_development_settings_turn_debug_on_for_make_run():
-    assert _debug("zhifu.settings.development") == {"debug": True, "docs": True}
-    assert _debug("zhifu.settings.development", DJANGO_DEBUG="0")["debug"] is False
+def test_make_run_shows_the_products_own_pages_unless_a_developer_asks_for_debug():
+    """A person trying the demo never meets Django's debug 404 listing every URL."""
+    assert _debug("zhifu.settings.development") == {"debug": False, "docs": True}
+    assert _debug("zhifu.settings.development", DJANGO_DEBUG="1")["debug"] is True
 
 
 def test_importing_settings_creates_nothing_and_the_apps_make_their_folders(tmp_path):
@@ -79,7 +80,7 @@ def test_manage_py_defaults_to_development_and_gunicorn_to_production(tmp_path):
          "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert shown.returncode == 0, shown.stderr[-2000:]
-    assert shown.stdout.split()[-2:] == ["zhifu.settings.development", "True"]
+    assert shown.stdout.split()[-2:] == ["zhifu.settings.development", "False"]
     # The WSGI module is production's: without a secret it refuses to start.
     wsgi = subprocess.run([sys.executable, "-c", "import zhifu.wsgi"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
