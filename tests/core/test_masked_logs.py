@@ -58,3 +58,29 @@ def test_the_celery_worker_keeps_djangos_masking_filter(settings):
     root.handlers[0].stream = stream
     logging.getLogger("celery.app.trace").warning("task for 13812345678 failed")
     assert "138****5678" in stream.getvalue() and "13812345678" not in stream.getvalue()
+
+
+def test_a_refusal_is_one_line_and_a_real_error_keeps_its_traceback(db):
+    """A 403 is the product answering as it should: no traceback in the log (it once wrote
+    one for every refused page); a 500 keeps its traceback."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests import factories
+
+    logging.config.dictConfig(settings.LOGGING)
+    stream = io.StringIO()
+    for handler in logging.getLogger().handlers:
+        handler.stream = stream
+    shop = factories.retailer(factories.district("D1", "一片区", 23.3, 116.7))
+    client = Client()
+    client.force_login(shop.user)
+    assert client.get("/dashboard/").status_code == 403
+    refused = stream.getvalue()
+    assert "Forbidden" in refused and "Traceback" not in refused
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        logging.getLogger("django.request").error("Internal Server Error: /x/", exc_info=True,
+                                                  extra={"status_code": 500})
+    assert "Traceback" in stream.getvalue()[len(refused):]

@@ -95,3 +95,13 @@ class IsStaffRole(_RolePermission):
     """Specialists, managers and admins: the roles that read other people's shops."""
 
     roles = (Role.SPECIALIST, Role.MANAGER, Role.ADMIN)
+
+
+def phone_tabbar(user) -> str:
+    """The tab bar of the phone portal this user reads its pages in (retailers and
+    specialists), or ``""`` for the desk portals: messages and error pages follow it."""
+    if is_retailer(user):
+        return "m_tabbar.html"
+    if is_specialist(user):
+        return "specialist/_tabbar.html"
+    return ""

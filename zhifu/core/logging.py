@@ -62,6 +62,17 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class ExpectedRefusalFilter(logging.Filter):
+    """A 403 or 404 is the product answering as it should (another district's object, a
+    page of another role): one line says so; the traceback Django attaches is noise that
+    buries real errors."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "django.request" and getattr(record, "status_code", 0) in (403, 404):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: what log collectors parse without guessing."""
 
@@ -96,6 +107,7 @@ def logging_config(*, level: str = "INFO", log_format: str = "plain",
         "filters": {
             "mask_personal": {"()": "zhifu.core.logging.MaskPersonalDataFilter"},
             "request_id": {"()": "zhifu.core.logging.RequestIdFilter"},
+            "expected_refusal": {"()": "zhifu.core.logging.ExpectedRefusalFilter"},
         },
         "formatters": {
             "plain": {"format": plain_format},
@@ -105,7 +117,7 @@ def logging_config(*, level: str = "INFO", log_format: str = "plain",
             "console": {
                 "class": "logging.StreamHandler",
                 "formatter": "json" if log_format == "json" else "plain",
-                "filters": ["request_id", "mask_personal"],
+                "filters": ["request_id", "mask_personal", "expected_refusal"],
             },
         },
         "root": {"handlers": ["console"], "level": level},

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
+from zhifu.accounts.policies import phone_tabbar
+
 from . import health
 from .api.errors import json_error_view
 
@@ -26,7 +28,11 @@ def readyz(request):
 def _error(request, status: int, code: str, message: str):
     if request.path.startswith("/api/"):
         return json_error_view(code, message, status)
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
+    user = getattr(request, "user", None)
+    tabbar = phone_tabbar(user) if user is not None and user.is_authenticated else ""
+    return render(request, "error.html", {
+        "status": status, "message": message, "tabbar": tabbar,
+        "base_template": "mobile_base.html" if tabbar else "base.html"}, status=status)
 
 
 def bad_request(request, exception=None):

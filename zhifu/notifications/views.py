@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from zhifu.accounts.choices import Role
-from zhifu.accounts.policies import is_retailer, is_specialist, role_required
+from zhifu.accounts.policies import phone_tabbar, role_required
 from zhifu.core.errors import NotFound
 
 from . import selectors, services
@@ -27,8 +27,7 @@ def notification_list(request):
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     filters = {k: v for k, v in (("unread", "1" if unread_only else ""), ("kind", group)) if v}
     # Retailers and specialists read their messages on a phone, under their own tab bar.
-    tabbar = ("m_tabbar.html" if is_retailer(request.user) else
-              "specialist/_tabbar.html" if is_specialist(request.user) else "")
+    tabbar = phone_tabbar(request.user)
     return render(request, "notifications/list.html", {
         "page": page, "base_template": "mobile_base.html" if tabbar else "base.html",
         "tabbar": tabbar, "groups": selectors.KIND_GROUPS,
