@@ -34,6 +34,39 @@ def _number(value, field: str, errors: dict) -> float | None:
     return float(value)
 
 
+def _n(value) -> str:
+    return f"{float(value):g}"
+
+
+def rule_in_words(*, kind: str, params: dict, max_points: float) -> str:
+    """A rule as a manager reads it back, so "lower 50, upper 10" is seen to mean "less is
+    better" rather than taken for a mistake."""
+    if kind == RuleKind.LINEAR:
+        lower, upper = params.get("lower"), params.get("upper")
+        if lower is None or upper is None:
+            return ""
+        text = _("0 points at %(zero)s or %(side)s, %(max)s points at %(full)s or %(far)s") % {
+            "zero": _n(lower), "full": _n(upper), "max": _n(max_points),
+            "side": _("less") if float(lower) < float(upper) else _("more"),
+            "far": _("more") if float(lower) < float(upper) else _("less")}
+        if float(lower) > float(upper):
+            text += _(" (less is better)")
+        return text
+    if kind == RuleKind.BANDS:
+        thresholds, points = params.get("thresholds") or [], params.get("points") or []
+        if len(points) != len(thresholds) + 1:
+            return ""
+        parts = [_("below %(t)s: %(p)s") % {"t": _n(thresholds[0]), "p": _n(points[0])}]
+        parts += [_("from %(t)s: %(p)s") % {"t": _n(t), "p": _n(p)}
+                  for t, p in zip(thresholds, points[1:], strict=True)]
+        return "；".join(parts)
+    if kind == RuleKind.CATEGORY:
+        labels = params.get("labels") or {}
+        return "；".join(f"{labels.get(answer, answer)}: {_n(points)}"
+                        for answer, points in (params.get("map") or {}).items())
+    return ""
+
+
 def rule_validate(*, kind: str, params, max_points: float) -> dict:
     """Return the cleaned parameters of a rule, or raise ``DomainError`` (code ``invalid_rule``)
     with the problem of each field."""

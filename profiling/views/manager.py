@@ -26,6 +26,7 @@ from ..filtersets import ProfileFilterSet
 from ..forms import DimensionForm, IndicatorRuleForm, ProfileImportForm
 from ..imports import IMPORTERS
 from ..models import Dimension, Indicator
+from ..scoring import rule_in_words
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
 
@@ -123,7 +124,9 @@ def rule_list(request, *, errors=None, status=200):
             for d in selectors.dimension_list()],
         "indicators": [(i, IndicatorRuleForm(initial={
             "rule_kind": i.rule_kind, "max_points": i.max_points,
-            "rule_params": json.dumps(i.rule_params, ensure_ascii=False)})) for i in indicators],
+            "rule_params": json.dumps(i.rule_params, ensure_ascii=False)}),
+            rule_in_words(kind=i.rule_kind, params=i.rule_params, max_points=i.max_points))
+            for i in indicators],
         "errors": errors or {},
         "history": recent_changes(Dimension, Indicator), "show_object": True,
     }, status=status)

@@ -240,3 +240,16 @@ def test_list_before_any_recompute_shows_retailers_without_scores(org):
     response = client_for(org.manager_north).get("/dashboard/profiles/")
     assert len(response.context["rows"]) == 2
     assert "No profile has been computed yet." in response.content.decode()
+
+
+def test_a_reversed_linear_rule_is_read_back_as_less_is_better(org):
+    """"lower 50, upper 10" is a valid rule (fewer is better); the page says so in words
+    beside it, so it is not taken for a mistake."""
+    c = client_for(factories.city_level(org.manager_north))
+    c.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    indicator = Indicator.objects.get(code="daily_opening_hours")
+    assert c.post(f"/dashboard/profiles/rules/indicators/{indicator.pk}/", {
+        "rule_kind": "linear", "max_points": 20,
+        "rule_params": '{"lower": 50, "upper": 10}'}).status_code == 302
+    page = c.get("/dashboard/profiles/rules/").content.decode()
+    assert "50 及以上得 0 分，10 及以下得 20 分（越少越好）" in page
