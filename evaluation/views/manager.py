@@ -119,6 +119,8 @@ def kpi_dashboard(request):
             "months": list(months), "labels": {k: str(v) for k, v in KPI_LABELS.items()},
             "trends": {k: [months[m][k] for m in months] for k in dashboard.KPI_NAMES},
             "flow": dashboard.demand_flow(scope),
+            "status_labels": {code: str(label) for code, label in DemandStatus.choices},
+            "dimension_labels": [str(COLUMN_LABELS[k]) for k in ("basic", "quality", "service")],
         },
     })
 

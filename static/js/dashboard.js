@@ -1,4 +1,6 @@
-/* The manager's dashboard charts: KPI trends, demand flow, specialists' radar. */
+/* The manager's dashboard charts: KPI trends, demand flow, and the three capability
+   dimensions as grouped bars (a three-axis radar with many overlapping series is unreadable).
+   Every label comes from the server in the reader's language. */
 (function (global) {
   "use strict";
   function chart(id) {
@@ -32,22 +34,30 @@
       grid: { left: 50, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: data.flow.districts }, yAxis: { type: "value" },
       series: data.flow.statuses.map(function (s) {
-        return { name: s, type: "bar", stack: "flow", data: data.flow.series[s] };
+        return { name: data.status_labels[s] || s, type: "bar", stack: "flow",
+                 data: data.flow.series[s] };
       })
     });
   }
-  function radar(rows, id) {
-    var c = chart(id || "radar");
+  function dimensionBars(rows, id, labels, limit) {
+    var c = chart(id);
     if (!c) { return; }
-    var scored = rows.filter(function (r) { return r.basic !== null; }).slice(0, 8);
+    var scored = rows.filter(function (r) { return r.basic !== null; }).slice(0, limit);
+    var keys = ["basic", "quality", "service"];
     c.setOption({
-      animation: false, tooltip: {}, legend: { type: "scroll", top: 0 },
-      radar: { indicator: [{ name: "基本信息 Basic", max: 100 }, { name: "工作质量 Quality", max: 100 },
-                           { name: "服务评价 Service", max: 100 }], center: ["50%", "58%"] },
-      series: [{ type: "radar", data: scored.map(function (r) {
-        return { name: r.name || r.district, value: [r.basic, r.quality, r.service || 0] }; }) }]
+      animation: false, tooltip: { trigger: "axis" }, legend: { top: 0, data: labels },
+      grid: { left: 90, right: 20, top: 36, bottom: 20 },
+      xAxis: { type: "value", min: 0, max: 100 },
+      yAxis: { type: "category", inverse: true,
+               data: scored.map(function (r) { return r.name || r.district; }) },
+      series: keys.map(function (k, i) {
+        return { name: labels[i], type: "bar",
+                 data: scored.map(function (r) { return r[k] === null ? null : Math.round(r[k]); }) };
+      })
     });
   }
   global.zhifuDashboard = { draw: function (data, rows, teams) {
-    trends(data); flow(data); radar(rows, "radar"); radar(teams || [], "team-radar"); } };
+    trends(data); flow(data);
+    dimensionBars(rows, "radar", data.dimension_labels, 15);
+    dimensionBars(teams || [], "team-radar", data.dimension_labels, 20); } };
 })(window);
