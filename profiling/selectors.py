@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import F, FilteredRelation, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Floor, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from zhifu.accounts import selectors as people
 from zhifu.accounts.models import Retailer
 from zhifu.core.errors import NotFound
 
+from .choices import Segment
 from .models import Dimension, Indicator, OrderRecord, ProfileSnapshot
 
 # tables.json: retailer_segments (yearly order amount, CNY)
@@ -92,6 +94,20 @@ def profile_list(*, user, period: dt.date | None = None) -> QuerySet[Retailer]:
                       snap_verdicts=F("snap__verdicts"), snap_weak=F("snap__weak_count"),
                       snap_rfm_r=F("snap__rfm_r"), snap_rfm_f=F("snap__rfm_f"),
                       snap_rfm_m=F("snap__rfm_m"), snap_yearly=F("snap__yearly_amount")))
+
+
+def profile_distribution(profiles: QuerySet[Retailer]) -> dict:
+    """How the (filtered) profiles spread: shops per ten points of total score, and per
+    customer segment, counted in the database whatever the page shows."""
+    bins = {int(row["bucket"]): row["n"] for row in profiles.filter(snap_total__isnull=False)
+            .annotate(bucket=Least(Floor(F("snap_total") / 10), Value(9.0)))
+            .values("bucket").annotate(n=Count("id")).order_by()}
+    segments = dict(profiles.filter(snap_segment__isnull=False).values_list("snap_segment")
+                    .annotate(n=Count("id")).order_by())
+    return {"bins": [f"{10 * b}–{10 * b + 10}" for b in range(10)],
+            "counts": [bins.get(b, 0) for b in range(10)],
+            "segments": [{"name": str(label), "value": segments.get(code, 0)}
+                         for code, label in Segment.choices]}
 
 
 def profile_snapshots_latest(*, retailer_ids) -> dict[int, ProfileSnapshot]:

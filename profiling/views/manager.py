@@ -54,6 +54,7 @@ def profile_list(request):
         "filterset": filterset, "page": page, "rows": rows, "query": query.urlencode(),
         "dimensions": dimensions, "period": period,
         "job": JobRun.objects.filter(kind=services.RECOMPUTE_JOB).first(),
+        "distribution": selectors.profile_distribution(queryset) if period else None,
     }, status=200 if filterset.is_valid() else 400)
 
 

@@ -19,6 +19,7 @@
         window.zhifuProfileCharts.trend("profile-trend", profile);
       }
     },
+    "profile-list": function () { window.zhifuProfileCharts.spread("profile-spread", data("spread-data")); },
     "specialist-task": function () {
       var profile = data("profile-data");
       if (profile && profile.period) { window.zhifuProfileCharts.radar("task-radar", profile, true); }

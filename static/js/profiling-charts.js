@@ -9,6 +9,23 @@
              total: el.getAttribute("data-total-label") || "" };
   }
   global.zhifuProfileCharts = {
+    spread: function (id, data) {
+      var chart = mount(id);
+      if (!chart || !data) { return; }
+      var el = document.getElementById(id);
+      chart.setOption({
+        animation: false, tooltip: {},
+        grid: [{ left: 50, right: "42%", top: 30, bottom: 40 }],
+        xAxis: [{ type: "category", data: data.bins, name: el.getAttribute("data-score-label"),
+                  nameLocation: "middle", nameGap: 28 }],
+        yAxis: [{ type: "value", name: el.getAttribute("data-count-label") }],
+        series: [
+          { type: "bar", data: data.counts, name: el.getAttribute("data-count-label") },
+          { type: "pie", radius: ["20%", "45%"], center: ["78%", "50%"], data: data.segments,
+            label: { formatter: "{b}\n{c}" } }
+        ]
+      });
+    },
     radar: function (id, profile, withPeers) {
       var chart = mount(id);
       if (!chart) { return null; }

@@ -45,6 +45,11 @@ def test_manager_profile_page_draws_radar_and_trend(browser, org):
     assert path.stat().st_size > 10_000
     browser.get("/dashboard/profiles/?district=N1")
     assert shop.licence_no in browser.driver.page_source
+    # The spread of the listed profiles: ten bins of total score, the shop counted once.
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#profile-spread canvas"))
+    counts = browser.js("return echarts.getInstanceByDom(document.getElementById("
+                        "'profile-spread')).getOption().series[0].data")
+    assert len(counts) == 10 and sum(counts) >= 1
     browser.screenshot("profiling-manager-list")
 
 
