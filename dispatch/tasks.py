@@ -7,6 +7,8 @@ and the sweeper of dead runs are short and go to ``default``.
 
 from celery import shared_task
 
+from zhifu.core.queue import enqueue
+
 from .services import runs
 
 
@@ -18,7 +20,7 @@ def execute_run(run_id: int) -> str:
         return "nothing-to-do"
     # One task per district: with several workers they are solved in parallel.
     for solve_id in run.district_solves.values_list("id", flat=True):
-        solve_district.delay(solve_id)
+        enqueue(solve_district, solve_id)
     return "queued"
 
 

@@ -9,8 +9,9 @@ run's progress, as with a real worker. ``EMBEDDED_BEAT`` adds Celery beat's sche
 the same process (the SLA sweep, the sweepers, the nightly jobs), so the manager's inbox
 fills as it does in production.
 
-Work sent while ``inline()`` is active runs at once in the caller, as in the tests (the
-demo seeder uses it: the command must finish its plan before it exits).
+Work sent while ``inline()`` is active runs at once in the caller, with or without a broker
+(the demo seeder uses it: the command must finish its plan before it exits, and no worker
+need be listening).
 """
 
 from __future__ import annotations
@@ -37,10 +38,15 @@ _pending: set[Future] = set()
 BEAT_TICK_SECONDS = 15.0
 
 
+def running_inline() -> bool:
+    """Whether work sent now runs at once in the caller (``inline()``, or on the worker
+    thread itself), whatever the broker."""
+    return bool(getattr(_state, "inline", False))
+
+
 def active() -> bool:
     """Whether work is handed to the embedded worker now (not inline, not a real broker)."""
-    return bool(getattr(settings, "EMBEDDED_WORKER", False)) and not getattr(
-        _state, "inline", False)
+    return bool(getattr(settings, "EMBEDDED_WORKER", False)) and not running_inline()
 
 
 @contextlib.contextmanager

@@ -32,6 +32,9 @@ def task_named(name: str):
 def enqueue(task, *args) -> bool:
     """Send ``task(*args)``; ``False`` (and a warning) when the broker is unreachable.
     Without a broker, ``make run`` hands it to the embedded worker thread instead."""
+    if embedded.running_inline():
+        task.apply(args=args, throw=True)
+        return True
     if embedded.active():
         embedded.submit(task, *args)
         return True
