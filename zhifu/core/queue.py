@@ -48,4 +48,15 @@ def enqueue(task, *args) -> bool:
 
 
 def enqueue_on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: enqueue(task, *args))
+    """Send ``task(*args)`` once the current transaction commits; work asked for inline
+    (``embedded.inline()``) still runs inline then, however late the commit comes."""
+    inline = embedded.running_inline()
+
+    def send() -> None:
+        if inline:
+            with embedded.inline():
+                enqueue(task, *args)
+        else:
+            enqueue(task, *args)
+
+    transaction.on_commit(send)
