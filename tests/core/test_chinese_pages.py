@@ -60,18 +60,43 @@ def _pages_without_arguments() -> list[str]:
             and not route.startswith(("admin", "api", "static", "media", "i18n"))]
 
 
-def test_every_page_of_every_role_is_chinese(org):
+def _pages_and_people(org) -> tuple[list[str], list[str], list]:
+    """Every page without arguments, and the object pages each role opens most: a demand
+    (the retailer's, the specialist's, the manager's), a task, a profile, a specialist."""
+    import datetime as dt
+
+    from django.utils import timezone
+
     from tests import factories
+    from tests.demands.conftest import make_demand
+    from tests.dispatch.conftest import make_task
 
     city = factories.city_level(org.manager_north)
-    pages = _pages_without_arguments()
-    pages += [f"/dashboard/catalogue/{CatalogueItem.objects.first().pk}/",
+    demand = make_demand(org.retailer_north, assignee=org.specialist_north,
+                         status="scheduled")
+    start = timezone.now().replace(hour=10, minute=0)
+    task = make_task(org.retailer_north, timezone.localdate(), specialist=org.specialist_north,
+                     status="assigned", sequence=1, demand=demand, planned_start=start,
+                     planned_end=start + dt.timedelta(minutes=30))
+    objects = [
+              f"/dashboard/catalogue/{CatalogueItem.objects.first().pk}/",
               f"/dashboard/strategy/templates/{GradeBandTemplate.objects.first().pk}/",
               f"/dashboard/strategy/rules/{StrategyRule.objects.first().pk}/",
-              f"/dashboard/retailers/{org.retailer_north.pk}/"]
-    found, opened = {}, 0
-    for user in (org.retailer_north.user, org.specialist_north.user, org.manager_north, city,
-                 org.admin):
+              f"/dashboard/retailers/{org.retailer_north.pk}/",
+              f"/dashboard/specialists/{org.specialist_north.pk}/",
+              f"/dashboard/profiles/{org.retailer_north.pk}/",
+              f"/dashboard/demands/{demand.pk}/", f"/m/demands/{demand.pk}/",
+              f"/s/demands/{demand.pk}/", f"/s/tasks/{task.pk}/",
+              f"/dashboard/strategy/retailers/{org.retailer_north.pk}/"]
+    people = [org.retailer_north.user, org.specialist_north.user, org.manager_north, city,
+              org.admin]
+    return _pages_without_arguments() + objects, objects, people
+
+
+def test_every_page_of_every_role_is_chinese(org):
+    pages, objects, people = _pages_and_people(org)
+    found, opened, seen = {}, 0, set()
+    for user in people:
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
         client.force_login(user)
         for url in pages:
@@ -80,8 +105,61 @@ def test_every_page_of_every_role_is_chinese(org):
                     or "text/html" not in response.get("Content-Type", "")):
                 continue
             opened += 1
+            seen.add(url)
             words = english_words(response.content.decode())
             if words:
                 found[(user.username, url)] = sorted(words)
     assert opened > 40  # the walk did open the portals' pages
+    assert found == {}
+
+
+def _data_strings() -> set[str]:
+    """Every text value stored in the database: what people and sheets typed (shop and
+    district names, demand titles, catalogue names without an English one) stays in the
+    language it was written in; only the product's own words must follow the reader."""
+    from django.apps import apps
+    from django.db import models
+
+    values: set[str] = set()
+    for model in apps.get_models():
+        fields = [f.name for f in model._meta.concrete_fields
+                  if isinstance(f, models.CharField | models.TextField | models.JSONField)]
+        if not fields:
+            continue
+        for row in model.objects.values_list(*fields):
+            for value in row:
+                if isinstance(value, str):
+                    values.add(value)
+                elif value:
+                    values.add(str(value))
+    return values
+
+
+def chinese_runs(html: str) -> set[str]:
+    reader = VisibleText()
+    reader.feed(html)
+    return set(re.findall(r"[\u4e00-\u9fff]+", " ".join(reader.parts)))
+
+
+def test_every_page_of_every_role_is_english_in_english(org):
+    """The same walk in English: no Chinese left on a page but the data people wrote."""
+    pages, objects, people = _pages_and_people(org)
+    data = " ".join(_data_strings())
+    found, opened, seen = {}, 0, set()
+    for user in people:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        for url in pages:
+            response = client.get(url)
+            if (response.status_code != 200
+                    or "text/html" not in response.get("Content-Type", "")):
+                continue
+            opened += 1
+            seen.add(url)
+            left = {run for run in chinese_runs(response.content.decode()) if run not in data}
+            left -= {"智服", "简体中文"}  # the product's name; the language switcher's own name
+            if left:
+                found[(user.username, url)] = sorted(left)
+    assert opened > 40
+    assert set(objects) <= seen  # every object page did open for its role
     assert found == {}
