@@ -4,14 +4,21 @@ contents of fields being edited)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 
+from django.apps import apps
+from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from demands.models import CatalogueItem
 from strategy.models import GradeBandTemplate, StrategyRule
+from tests import factories
+from tests.demands.conftest import make_demand
+from tests.dispatch.conftest import make_task
 
 # Words Chinese pages use as they are: the language switcher names English in English,
 # "App"/"API" are how Chinese speaks of them, file formats and abbreviations by their names.
@@ -63,14 +70,6 @@ def _pages_without_arguments() -> list[str]:
 def _pages_and_people(org) -> tuple[list[str], list[str], list]:
     """Every page without arguments, and the object pages each role opens most: a demand
     (the retailer's, the specialist's, the manager's), a task, a profile, a specialist."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from tests import factories
-    from tests.demands.conftest import make_demand
-    from tests.dispatch.conftest import make_task
-
     city = factories.city_level(org.manager_north)
     demand = make_demand(org.retailer_north, assignee=org.specialist_north,
                          status="scheduled")
@@ -117,9 +116,6 @@ def _data_strings() -> set[str]:
     """Every text value stored in the database: what people and sheets typed (shop and
     district names, demand titles, catalogue names without an English one) stays in the
     language it was written in; only the product's own words must follow the reader."""
-    from django.apps import apps
-    from django.db import models
-
     values: set[str] = set()
     for model in apps.get_models():
         fields = [f.name for f in model._meta.concrete_fields
