@@ -51,7 +51,10 @@ class VisibleText(HTMLParser):
 def english_words(html: str) -> set[str]:
     reader = VisibleText()
     reader.feed(html)
-    return set(re.findall(r"\b[A-Za-z]{3,}\b", " ".join(reader.parts))) - AS_THEY_ARE
+    text = " ".join(reader.parts)
+    # Words, and codes written with underscores (a status or a rule shown raw).
+    return (set(re.findall(r"\b[A-Za-z]{3,}\b", text))
+            | set(re.findall(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b", text))) - AS_THEY_ARE
 
 
 def _pages_without_arguments() -> list[str]:
