@@ -65,12 +65,19 @@ class TaskDetailSerializer(TaskSerializer):
         return [photo.image.url for photo in task.photos.all()]
 
 
-class StartSerializer(serializers.Serializer):
+class FactTimeSerializer(serializers.Serializer):
+    occurred_at = serializers.DateTimeField(
+        required=False, help_text=_("When it happened on the phone (ISO 8601 with its offset), "
+                                    "for a step sent later from an offline queue; the "
+                                    "timeline, SLA and points use it. At most 48 hours old."))
+
+
+class StartSerializer(FactTimeSerializer):
     latitude = NumberField(min_value=-90, max_value=90)
     longitude = NumberField(min_value=-180, max_value=180)
 
 
-class CompleteSerializer(serializers.Serializer):
+class CompleteSerializer(FactTimeSerializer):
     notes = serializers.CharField(max_length=4000, help_text=_("What was done (service log)."))
     checklist_confirmed = serializers.ListField(child=serializers.CharField(max_length=200),
                                                 required=False, default=list)
@@ -78,7 +85,7 @@ class CompleteSerializer(serializers.Serializer):
                                    max_length=9)
 
 
-class ExceptionSerializer(serializers.Serializer):
+class ExceptionSerializer(FactTimeSerializer):
     kind = serializers.ChoiceField(choices=ExceptionKind.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

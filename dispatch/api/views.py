@@ -88,8 +88,9 @@ class StartView(_TaskAction):
     def post(self, request, pk):
         body = StartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self.respond(field.task_start(user=request.user, task_id=pk,
-                                             **body.validated_data))
+        data = dict(body.validated_data)
+        now = field.fact_time(data.pop("occurred_at", None))
+        return self.respond(field.task_start(user=request.user, task_id=pk, now=now, **data))
 
 
 class CompleteView(_TaskAction):
@@ -105,11 +106,14 @@ class CompleteView(_TaskAction):
         if hasattr(data, "getlist"):
             data = {"notes": data.get("notes", ""),
                     "checklist_confirmed": data.getlist("checklist_confirmed"),
-                    "photos": request.FILES.getlist("photos")}
+                    "photos": request.FILES.getlist("photos"),
+                    **({"occurred_at": data["occurred_at"]} if data.get("occurred_at") else {})}
         body = CompleteSerializer(data=data)
         body.is_valid(raise_exception=True)
-        return self.respond(field.task_complete(user=request.user, task_id=pk,
-                                                **body.validated_data))
+        data = dict(body.validated_data)
+        now = field.fact_time(data.pop("occurred_at", None))
+        return self.respond(field.task_complete(user=request.user, task_id=pk, now=now,
+                                                **data))
 
 
 class ExceptionView(_TaskAction):
@@ -120,8 +124,9 @@ class ExceptionView(_TaskAction):
     def post(self, request, pk):
         body = ExceptionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        task = field.task_report_exception(user=request.user, task_id=pk,
-                                           **body.validated_data)
+        data = dict(body.validated_data)
+        now = field.fact_time(data.pop("occurred_at", None))
+        task = field.task_report_exception(user=request.user, task_id=pk, now=now, **data)
         return Response(TaskSerializer(task, context={"request": request}).data)
 
 

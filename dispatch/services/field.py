@@ -35,6 +35,25 @@ PHOTO_MAX_BYTES = 8 * 1024 * 1024
 MAX_PHOTOS = 9
 
 
+# A step sent later from a phone's offline queue keeps the time it happened, within reason.
+FACT_MAX_AGE = dt.timedelta(hours=48)
+FACT_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def fact_time(occurred_at: dt.datetime | None, *, now: dt.datetime | None = None
+              ) -> dt.datetime:
+    """The time a step happened: the phone's, when it sends one that is plausible (not in
+    the future beyond a phone clock's skew, not older than two days), else now."""
+    now = now or timezone.now()
+    if occurred_at is None:
+        return now
+    if occurred_at > now + FACT_CLOCK_SKEW or occurred_at < now - FACT_MAX_AGE:
+        raise DomainError(_("The time it happened must lie within the last 48 hours."),
+                          code="bad_occurred_at",
+                          fields={"occurred_at": [_("Not a plausible time.")]})
+    return min(occurred_at, now)
+
+
 def _locked_task_for(user, task_id: int) -> ServiceTask:
     """The task, locked, if this specialist may act on it; 404 otherwise."""
     if not is_specialist(user):
@@ -47,6 +66,8 @@ def _locked_task_for(user, task_id: int) -> ServiceTask:
 
 
 def _event(task: ServiceTask, action: str, actor, **data) -> None:
+    """A step on the task's history; ``at`` (when given) is when it happened on the phone,
+    the row's own time when the server heard of it."""
     TaskEvent.objects.create(task=task, action=action, actor=actor, data=data)
 
 
@@ -85,7 +106,7 @@ def task_start(*, user, task_id: int, latitude: float, longitude: float,
         task.check_in_far = distance > CHECK_IN_FAR_METRES
         task.save()
         _event(task, "started", user, distance_m=task.check_in_distance_m,
-               far=task.check_in_far)
+               far=task.check_in_far, at=now.isoformat())
         if task.demand_id:
             demand_services.demand_start(demand=task.demand, actor=user, now=now,
                                          via_task=True)
@@ -132,7 +153,7 @@ def task_complete(*, user, task_id: int, notes: str, checklist_confirmed: list[s
                                  "checklist_confirmed", "updated_at"])
         for photo in photos:
             TaskPhoto.objects.create(task=task, image=photo)
-        _event(task, "completed", user, photos=len(photos))
+        _event(task, "completed", user, photos=len(photos), at=now.isoformat())
         if task.demand_id:
             for point in confirmed:
                 if point not in (task.demand.checklist_confirmed or []):
@@ -169,7 +190,8 @@ def task_report_exception(*, user, task_id: int, kind: str, note: str = "",
         task.exception_kind, task.exception_note = kind, note
         task.unserved_reason = ExceptionKind(kind).label
         task.save()
-        _event(task, "exception", user, kind=kind, note=note, specialist=previous)
+        _event(task, "exception", user, kind=kind, note=note, specialist=previous,
+               at=now.isoformat())
         if task.demand_id:
             if task.demand.status != DemandStatus.ESCALATED:
                 demand_services.demand_escalate(

@@ -78,3 +78,27 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.masked_value} {self.at:%Y-%m-%d %H:%M}"
+
+
+class IdempotentRequest(models.Model):
+    """A write sent with an ``Idempotency-Key``: what it answered, so the same key sent
+    again (a phone replaying what it queued offline, a retry after a lost answer) gets that
+    answer back instead of doing the work twice. Kept a day (the nightly purge)."""
+
+    user = models.ForeignKey("accounts.User", verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    key = models.CharField(_("idempotency key"), max_length=64)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    body = models.BinaryField(_("answer"), blank=True, default=b"")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [models.UniqueConstraint(fields=["user", "key"],
+                                               name="idempotency_key_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

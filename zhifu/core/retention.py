@@ -24,6 +24,7 @@ from zhifu.accounts.choices import RetailerStatus
 from zhifu.accounts.models import Retailer, RevokedAccessToken, User
 from zhifu.notifications.models import Notification
 
+from .idempotency import idempotency_purge
 from .models import PersonalDataAccess
 
 REDACTED = "—"
@@ -73,6 +74,7 @@ def personal_data_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
     result["audit_rows"] = PersonalDataAccess.objects.filter(
         at__lt=days("AUDIT_RETENTION_DAYS", 3 * 365)).delete()[0]
     result["revoked_tokens"] = RevokedAccessToken.objects.filter(expires_at__lt=now).delete()[0]
+    result["idempotency_records"] = idempotency_purge(now=now)
     result["expired_refresh_tokens"] = OutstandingToken.objects.filter(
         expires_at__lt=now).delete()[0]
     return result

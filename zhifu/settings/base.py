@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "zhifu.core.privacy.PersonalDataAuditMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A replayed API write (Idempotency-Key) gets its first answer back, not a second effect.
+    "zhifu.core.idempotency.IdempotencyMiddleware",
     # Who changed a setting: the history rows read the request's user.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
