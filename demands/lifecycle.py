@@ -175,11 +175,20 @@ TASK_STEPS = ("start", "complete", "wait_customer", "resume")
 
 
 def _check_served_by_task(action: str, demand: Demand, role: str, params: dict) -> None:
-    if (role == SPECIALIST and action in TASK_STEPS and not params.get("via_task")
-            and Demand.objects.filter(pk=demand.pk, service_task__isnull=False)
-            .exclude(service_task__status=TaskStatus.CANCELLED).exists()):
+    if role != SPECIALIST or params.get("via_task"):
+        return
+    task_status = (Demand.objects.filter(pk=demand.pk, service_task__isnull=False)
+                   .exclude(service_task__status=TaskStatus.CANCELLED)
+                   .values_list("service_task__status", flat=True).first())
+    if task_status is None:
+        return
+    if action in TASK_STEPS:
         raise Conflict(_("This demand is served through its task: check in, complete or "
                          "report on the task."), code="use_the_task")
+    if action == "check" and task_status != TaskStatus.IN_PROGRESS:
+        # A compliance point is confirmed at the shop, after checking in.
+        raise Conflict(_("Check in at the shop before confirming its compliance points."),
+                       code="check_in_first")
 
 
 def _check_conditions(action: str, demand: Demand, user, role: str, params: dict) -> None:

@@ -47,6 +47,7 @@ def demand_transition(**arguments) -> Demand:
         after_transition(demand=demand, event=event)
     return demand
 
+
 def _invalid(message, code: str, field: str | None = None):
     raise DomainError(message, code=code, fields={field: [str(message)]} if field else None)
 
@@ -274,8 +275,12 @@ def demand_assign_handler(*, demand, actor, handler, now=None) -> Demand:
                              handler=handler, now=now)
 
 
-def demand_confirm_checklist(*, demand, actor, point: str, now=None) -> Demand:
-    return demand_transition(demand=demand, actor=actor, action="check", point=point, now=now)
+def demand_confirm_checklist(*, demand, actor, point: str, now=None,
+                             via_task: bool = False) -> Demand:
+    """A compliance point confirmed; for a demand served by a task, only after check-in
+    (``via_task``: the task's own completion confirms its points)."""
+    return demand_transition(demand=demand, actor=actor, action="check", point=point, now=now,
+                             via_task=via_task)
 
 
 def demand_merge(*, demand, into: Demand, actor, reason: str = "", now=None) -> Demand:

@@ -158,7 +158,8 @@ def task_complete(*, user, task_id: int, notes: str, checklist_confirmed: list[s
             for point in confirmed:
                 if point not in (task.demand.checklist_confirmed or []):
                     demand_services.demand_confirm_checklist(demand=task.demand, actor=user,
-                                                             point=point, now=now)
+                                                             point=point, now=now,
+                                                             via_task=True)
             demand_services.demand_complete(demand=task.demand, actor=user,
                                             reason=notes[:200], now=now, via_task=True)
     return task

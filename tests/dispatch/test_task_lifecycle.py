@@ -5,9 +5,11 @@ from unittest import mock
 
 import pytest
 
+from demands.choices import DemandStatus
 from dispatch.choices import DispatchMode, TaskStatus
 from dispatch.lifecycle import TASK_ACTIONS
 from tests.conftest import login_api
+from tests.demands.conftest import make_demand
 from tests.dispatch.conftest import local, make_task
 
 ACTION_URLS = {
@@ -67,3 +69,19 @@ def test_a_pool_task_offers_a_claim_and_nothing_else(city, api):
     login_api(api, city.plain.user)
     pool = api.get(f"/api/v1/specialist/pool/?date={city.day}").json()
     assert [t["allowed_actions"] for t in pool] == [["claim"]]
+
+
+def test_compliance_points_are_confirmed_at_the_shop_after_check_in(city, api, frozen_day):
+    demand = make_demand(city.shops[0], status=DemandStatus.SCHEDULED, assignee=city.trainer,
+                         checklist=["价格公示检查"])
+    task = _mine(city, TaskStatus.ASSIGNED)
+    task.demand = demand
+    task.checklist = ["价格公示检查"]
+    task.save()
+    login_api(api, city.trainer.user)
+    url = f"/api/v1/demands/{demand.pk}/checklist/"
+    early = api.post(url, {"point": "价格公示检查"}, format="json")
+    assert early.status_code == 409 and early.json()["error"]["code"] == "check_in_first"
+    assert api.post(f"/api/v1/specialist/tasks/{task.pk}/start/",
+                    {"latitude": 23.37, "longitude": 116.70}, format="json").status_code == 200
+    assert api.post(url, {"point": "价格公示检查"}, format="json").status_code == 200
