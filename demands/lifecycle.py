@@ -101,10 +101,24 @@ TRANSITIONS: dict[str, Transition] = {
     "check": _t(gettext_lazy("Compliance point confirmed"),
                 (S.ACCEPTED, S.SCHEDULED, S.IN_PROGRESS, S.ESCALATED), SAME,
                 (SPECIALIST, *STAFF)),
+    "on_the_way": _t(gettext_lazy("The specialist is on the way"),
+                     (S.ACCEPTED, S.SCHEDULED, S.ESCALATED), SAME, (SPECIALIST,)),
 }
 # Timeline labels for the retailer, from the action recorded on each event.
 ACTION_LABELS = {name: t.label for name, t in TRANSITIONS.items()}
 ACTION_LABELS["sla_escalation"] = gettext_lazy("Escalated by the SLA clock")
+
+
+def event_label(event) -> str:
+    """What one timeline step says, in the reader's language (with the time the specialist
+    expects to arrive, for "on the way")."""
+    label = str(ACTION_LABELS.get(event.action, event.action))
+    eta = (event.data or {}).get("eta")
+    if eta:
+        moment = timezone.localtime(dt.datetime.fromisoformat(eta))
+        label = _("%(label)s, expected at %(time)s") % {"label": label,
+                                                       "time": moment.strftime("%H:%M")}
+    return label
 
 
 # Button captions: what the actor does (the labels above say what happened).
@@ -120,6 +134,7 @@ ACTION_VERBS = {
     "triage": gettext_lazy("Match to a service"), "approve": gettext_lazy("Approve"),
     "assign_handler": gettext_lazy("Designate handler"),
     "check": gettext_lazy("Confirm compliance point"),
+    "on_the_way": gettext_lazy("On my way"),
 }
 
 
@@ -171,7 +186,7 @@ def _fail(message, code: str, fields: dict | None = None):
 
 # Steps that, for a demand served by a dispatched task, happen only through the task (check-in
 # with a position, completion with photos and checklist), never by a bare API call.
-TASK_STEPS = ("start", "complete", "wait_customer", "resume")
+TASK_STEPS = ("start", "complete", "wait_customer", "resume", "on_the_way")
 
 
 def _check_served_by_task(action: str, demand: Demand, role: str, params: dict) -> None:
@@ -350,6 +365,8 @@ def _apply(action: str, demand: Demand, user, params: dict, now: dt.datetime, ca
     elif action == "check":
         put("checklist_confirmed", [*demand.checklist_confirmed, params["point"]])
         data["point"] = params["point"]
+    elif action == "on_the_way":
+        data["eta"] = params["eta"].isoformat()
     return changed
 
 

@@ -17,8 +17,8 @@ from .choices import DemandKind
 from .lifecycle import ACTION_LABELS
 
 # Steps the retailer is told about (the rest show on the timeline only).
-RETAILER_ACTIONS = {"accept", "reject", "schedule", "start", "wait_customer", "complete",
-                    "answer", "merge", "close"}
+RETAILER_ACTIONS = {"accept", "reject", "schedule", "on_the_way", "start", "wait_customer",
+                    "complete", "answer", "merge", "close"}
 
 
 def retailer_link(demand) -> str:
@@ -43,7 +43,7 @@ def managers_of(demand, level: str):
 
 
 def after_transition(*, demand, event) -> None:
-    label = ACTION_LABELS.get(event.action, event.action)
+    label = ACTION_LABELS.get(event.action, event.action)  # lazy: each reader's language
     title = message(gettext_noop("Demand #%(id)s: %(step)s"), id=demand.pk, step=label)
     key = f"demand:{demand.pk}:event:{event.pk}"
     retailer_user = demand.retailer.user if demand.retailer.user_id else None

@@ -275,6 +275,12 @@ def demand_assign_handler(*, demand, actor, handler, now=None) -> Demand:
                              handler=handler, now=now)
 
 
+def demand_on_the_way(*, demand, actor, eta: dt.datetime, now=None) -> Demand:
+    """The specialist has set off; the retailer's timeline shows when to expect them."""
+    return demand_transition(demand=demand, actor=actor, action="on_the_way", eta=eta, now=now,
+                             via_task=True)
+
+
 def demand_confirm_checklist(*, demand, actor, point: str, now=None,
                              via_task: bool = False) -> Demand:
     """A compliance point confirmed; for a demand served by a task, only after check-in

@@ -26,6 +26,7 @@ from .choices import MOVABLE, PINNED, DispatchMode, TaskStatus
 SPECIALIST = "specialist"
 MANAGER = "manager"
 POOL = "pool"  # back to where unplanned work waits: the open pool in grab mode, else open
+SAME = "same"  # the action keeps the state
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ TASK_ACTIONS: dict[str, TaskAction] = {
                          frozenset({SPECIALIST})),
     "claim": TaskAction(gettext_lazy("Take this task"), (TaskStatus.OFFERED,),
                         TaskStatus.ACCEPTED, frozenset({SPECIALIST})),
+    "on_the_way": TaskAction(gettext_lazy("On my way"), (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED),
+                             SAME, frozenset({SPECIALIST}), requires=("eta_minutes",)),
     "start": TaskAction(gettext_lazy("Check in"), (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED),
                         TaskStatus.IN_PROGRESS, frozenset({SPECIALIST}),
                         requires=("latitude", "longitude")),
@@ -85,6 +88,8 @@ def target_of(task, action: str) -> str:
     """The state ``action`` leads to; a task sent back goes to the pool it came from (the
     open pool in grab mode; command work waits, open, for the re-plan)."""
     target = TASK_ACTIONS[action].target
+    if target == SAME:
+        return task.status
     if target == POOL:
         return TaskStatus.OFFERED if task.mode == DispatchMode.GRAB else TaskStatus.OPEN
     return target

@@ -4,7 +4,12 @@ from rest_framework import serializers
 from zhifu.accounts.api.serializers import PrivateTextField, RetailerBriefSerializer
 
 from .. import clock
-from ..lifecycle import ACTION_LABELS, ACTION_VERBS, action_requirements, allowed_actions
+from ..lifecycle import (
+    ACTION_VERBS,
+    action_requirements,
+    allowed_actions,
+    event_label,
+)
 from ..models import CatalogueItem, Demand, DemandEvent
 from ..policies import SPECIALIST, actor_role, event_seen_by, status_seen_by
 from ..sla import sla_state_seen
@@ -34,7 +39,7 @@ class EventSerializer(serializers.ModelSerializer):
                   "reason", "data", "created_at"]
 
     def get_label(self, obj) -> str:
-        return str(ACTION_LABELS.get(obj.action, obj.action))
+        return event_label(obj)
 
     def get_actor(self, obj) -> str:
         return obj.actor.display_name if obj.actor_id else ""

@@ -26,7 +26,13 @@ from .. import exports, selectors, services
 from ..choices import DemandStatus
 from ..filtersets import DemandFilterSet
 from ..forms import CatalogueItemForm, ManagerActionForm, TriageForm
-from ..lifecycle import ACTION_LABELS, ACTION_VERBS, action_requirements, allowed_actions
+from ..lifecycle import (
+    ACTION_LABELS,
+    ACTION_VERBS,
+    action_requirements,
+    allowed_actions,
+    event_label,
+)
 from ..policies import actor_role
 from ..sla import attach_sla_seen
 from .common import form_error, go, refuse
@@ -67,7 +73,7 @@ def _demand(request, pk: int):
 def _detail_context(request, demand) -> dict:
     events = list(demand.events.all())
     for event in events:
-        event.label = ACTION_LABELS.get(event.action, event.action)
+        event.label = event_label(event)
     return {
         "demand": demand, "events": events,
         "actions": [(a, ACTION_VERBS[a], action_requirements(a, demand)) for a in

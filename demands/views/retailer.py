@@ -18,7 +18,7 @@ from zhifu.core.errors import DomainError
 from .. import selectors, services
 from ..choices import FINAL_STATUSES, OPEN_STATUSES
 from ..forms import NeedForm, OrderForm, ReasonForm, new_token
-from ..lifecycle import ACTION_LABELS, allowed_actions
+from ..lifecycle import allowed_actions, event_label
 from ..models import CatalogueItem
 from ..sla import attach_sla_seen
 from .common import form_error, go, is_htmx, refuse
@@ -105,7 +105,7 @@ def my_demands(request):
 def _detail_context(request, demand) -> dict:
     events = list(demand.events.all())
     for event in events:
-        event.label = ACTION_LABELS.get(event.action, event.action)
+        event.label = event_label(event)
     return {"demand": demand, "events": events,
             "actions": allowed_actions(demand=demand, role="retailer"),
             "reason_form": ReasonForm()}

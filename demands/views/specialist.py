@@ -11,7 +11,7 @@ from zhifu.accounts.policies import role_required
 
 from .. import selectors
 from ..choices import DemandStatus
-from ..lifecycle import ACTION_LABELS
+from ..lifecycle import event_label
 from ..policies import SPECIALIST, event_seen_by, status_seen_by
 
 
@@ -22,7 +22,7 @@ def demand_detail(request, pk: int):
         raise Http404
     events = [e for e in demand.events.all() if event_seen_by(SPECIALIST, e.action)]
     for event in events:
-        event.label = ACTION_LABELS.get(event.action, event.action)
+        event.label = event_label(event)
     status = status_seen_by(SPECIALIST, demand.status)
     return render(request, "demands/s_demand.html", {
         "demand": demand, "events": events, "status": status,

@@ -72,6 +72,11 @@ class FactTimeSerializer(serializers.Serializer):
                                     "timeline, SLA and points use it. At most 48 hours old."))
 
 
+class OnTheWaySerializer(FactTimeSerializer):
+    eta_minutes = serializers.IntegerField(min_value=1, max_value=240,
+                                           help_text=_("Minutes until arrival at the shop."))
+
+
 class StartSerializer(FactTimeSerializer):
     latitude = NumberField(min_value=-90, max_value=90)
     longitude = NumberField(min_value=-180, max_value=180)

@@ -8,6 +8,8 @@ urlpatterns = [
     path("specialist/day/", views.MyDayView.as_view(), name="my-day"),
     path("specialist/tasks/<int:pk>/", views.MyTaskView.as_view(), name="my-task"),
     path("specialist/tasks/<int:pk>/accept/", views.AcceptView.as_view(), name="task-accept"),
+    path("specialist/tasks/<int:pk>/on-the-way/", views.OnTheWayView.as_view(),
+         name="task-on-the-way"),
     path("specialist/tasks/<int:pk>/start/", views.StartView.as_view(), name="task-start"),
     path("specialist/tasks/<int:pk>/complete/", views.CompleteView.as_view(),
          name="task-complete"),

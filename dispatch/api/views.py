@@ -19,6 +19,7 @@ from .serializers import (
     CompleteSerializer,
     DayQuerySerializer,
     ExceptionSerializer,
+    OnTheWaySerializer,
     RunCreateSerializer,
     RunSerializer,
     StartSerializer,
@@ -79,6 +80,20 @@ class AcceptView(_TaskAction):
     @extend_schema(request=None, responses=TaskDetailSerializer, tags=["specialist"])
     def post(self, request, pk):
         return self.respond(field.task_accept(user=request.user, task_id=pk))
+
+
+class OnTheWayView(_TaskAction):
+    """Set off for the shop: the retailer sees when to expect the specialist."""
+
+    @extend_schema(request=OnTheWaySerializer, responses=TaskDetailSerializer,
+                   tags=["specialist"])
+    def post(self, request, pk):
+        body = OnTheWaySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        now = field.fact_time(data.pop("occurred_at", None))
+        return self.respond(field.task_on_the_way(user=request.user, task_id=pk, now=now,
+                                                  **data))
 
 
 class StartView(_TaskAction):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from demands import services as demand_services
 from demands.choices import DemandStatus
@@ -21,6 +22,7 @@ from zhifu.access import CHANGE, restrict
 from zhifu.accounts.policies import is_specialist
 from zhifu.core.errors import DomainError, NotFound, PermissionDenied
 from zhifu.core.images import clean_image
+from zhifu.notifications.services import message, notify
 
 from .. import adapter
 from ..choices import DispatchMode, ExceptionKind, TaskStatus
@@ -80,6 +82,35 @@ def task_accept(*, user, task_id: int) -> ServiceTask:
         task.status, task.accepted_at = target_of(task, "accept"), timezone.now()
         task.save(update_fields=["status", "accepted_at", "updated_at"])
         _event(task, "accepted", user)
+    return task
+
+
+ETA_MAX_MINUTES = 240
+
+
+def task_on_the_way(*, user, task_id: int, eta_minutes: int,
+                    now: dt.datetime | None = None) -> ServiceTask:
+    """The specialist sets off for the shop: the retailer learns when to expect them (on the
+    demand's timeline, or a message for a planned visit)."""
+    now = now or timezone.now()
+    if not isinstance(eta_minutes, int) or not 1 <= eta_minutes <= ETA_MAX_MINUTES:
+        raise DomainError(_("Give the minutes until you arrive (1 to %(n)s).")
+                          % {"n": ETA_MAX_MINUTES}, code="bad_eta",
+                          fields={"eta_minutes": [_("Between 1 and %(n)s.")
+                                                  % {"n": ETA_MAX_MINUTES}]})
+    eta = now + dt.timedelta(minutes=eta_minutes)
+    with transaction.atomic():
+        task = _locked_task_for(user, task_id)
+        require_state(task, "on_the_way")
+        _event(task, "on_the_way", user, eta=eta.isoformat(), at=now.isoformat())
+        if task.demand_id:
+            demand_services.demand_on_the_way(demand=task.demand, actor=user, eta=eta, now=now)
+        elif task.retailer.user_id:
+            notify(recipients=[task.retailer.user], kind="visit.on_the_way",
+                   title=message(gettext_noop("Your specialist is on the way, expected at "
+                                              "%(time)s"),
+                                 time=timezone.localtime(eta).strftime("%H:%M")),
+                   body=task.title, now=now)
     return task
 
 

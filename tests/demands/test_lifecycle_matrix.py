@@ -49,6 +49,8 @@ def _setup(action, people):
     elif action == "check":
         fields["checklist"] = ["资质已核验"]
         params["point"] = "资质已核验"
+    elif action == "on_the_way":
+        params["eta"] = NOW + dt.timedelta(minutes=20)
     return fields, params
 
 

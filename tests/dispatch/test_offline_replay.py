@@ -5,10 +5,14 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from django.test import Client
 
+from demands.choices import DemandStatus
+from demands.models import DemandEvent
 from dispatch.choices import TaskStatus
 from dispatch.models import ServiceTask, TaskEvent
 from tests.conftest import login_api
+from tests.demands.conftest import make_demand
 from tests.dispatch.conftest import local, make_task
 from zhifu.core.idempotency import idempotency_purge
 from zhifu.core.models import IdempotentRequest
@@ -86,3 +90,31 @@ def test_an_implausible_time_is_refused_and_nothing_changes(city, api, day_at_te
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "bad_occurred_at"
     assert ServiceTask.objects.get(pk=task.pk).status == TaskStatus.ASSIGNED
+
+
+def test_on_my_way_tells_the_retailer_when_to_expect_the_specialist(city, api, day_at_ten):
+    demand = make_demand(city.shops[0], status=DemandStatus.SCHEDULED, assignee=city.trainer)
+    start = local(city.day, 11)
+    task = make_task(city.shops[0], city.day, specialist=city.trainer, sequence=1,
+                     status=TaskStatus.ACCEPTED, demand=demand, planned_start=start,
+                     planned_end=start + dt.timedelta(minutes=30))
+    visit = make_task(city.shops[1], city.day, specialist=city.trainer, sequence=2,
+                      status=TaskStatus.ASSIGNED, planned_start=start,
+                      planned_end=start + dt.timedelta(minutes=30))
+    login_api(api, city.trainer.user)
+    offered = api.get(f"/api/v1/specialist/tasks/{task.pk}/").json()["allowed_actions"]
+    assert "on_the_way" in offered
+    sent = api.post(f"/api/v1/specialist/tasks/{task.pk}/on-the-way/", {"eta_minutes": 25},
+                    format="json")
+    assert sent.status_code == 200 and sent.json()["status"] == TaskStatus.ACCEPTED
+    event = DemandEvent.objects.get(demand=demand, action="on_the_way")
+    assert event.data["eta"].startswith(f"{city.day}T")
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(city.shops[0].user)
+    assert "预计 10:25 到达" in client.get(f"/m/demands/{demand.pk}/").content.decode()
+    # A planned visit has no timeline: its shop gets a message instead.
+    assert api.post(f"/api/v1/specialist/tasks/{visit.pk}/on-the-way/", {"eta_minutes": 40},
+                    format="json").status_code == 200
+    assert city.shops[1].user.notifications.filter(kind="visit.on_the_way").exists()
+    assert api.post(f"/api/v1/specialist/tasks/{visit.pk}/on-the-way/", {"eta_minutes": 0},
+                    format="json").status_code == 400
