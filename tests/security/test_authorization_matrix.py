@@ -25,8 +25,8 @@ from zhifu.accounts.policies import IsManagerOrAdmin, IsSpecialist, IsStaffRole
 
 ROLES = ["retailer", "specialist", "manager", "admin"]
 # Open to everyone by design: logging in and out, language, health, the API docs.
-PUBLIC = {"set_language", "healthz", "readyz", "favicon", "schema", "api-docs", "api-redoc", "accounts:login",
-          "accounts:logout", "accounts:no-portal", "accounts-api:token",
+PUBLIC = {"set_language", "healthz", "readyz", "favicon", "schema", "api-docs", "api-redoc",
+          "accounts:login", "accounts:logout", "accounts:no-portal", "accounts-api:token",
           "accounts-api:token-refresh", "accounts-api:logout"}
 # Views that send each role on its way: any logged-in user.
 HUBS = {"accounts:home", "media"}
