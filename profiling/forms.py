@@ -13,6 +13,7 @@ from .models import Dimension
 
 IMPORT_KINDS = [
     ("retailers", _("Retailer master data")),
+    ("specialists", _("Specialist master data")),
     ("orders", _("Orders (cigarette and non-tobacco, with SKUs)")),
     ("raw_values", _("Indicator values (terminal, trade area, …)")),
 ]

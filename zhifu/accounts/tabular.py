@@ -550,6 +550,30 @@ def staged_purge(*, now: float | None = None) -> int:
     return removed
 
 
+def staged_preview(*, importer, upload, actor) -> tuple[ImportReport, str]:
+    """Step one of a page's import: the preview of an uploaded file, and the token of the
+    file kept for step two. ``importer`` is one of the ``*_import`` functions."""
+    content = upload.read()
+    report = importer(content=content, filename=upload.name, commit=False, actor=actor)
+    return report, staged_save(content=content, filename=upload.name)
+
+
+def staged_commit(*, importer, token: str, actor) -> ImportReport:
+    """Step two: write the file kept at preview (while fresh), then forget it, so the same
+    token cannot be committed twice."""
+    content, filename = staged_load(token=token)
+    report = importer(content=content, filename=filename, commit=True, actor=actor)
+    staged_discard(token=token)
+    return report
+
+
+def committed_message(report: ImportReport) -> str:
+    return _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+             "%(bad)s bad rows skipped.") % {
+        "created": report.created, "updated": report.updated,
+        "unchanged": report.unchanged, "bad": report.total - report.good_rows}
+
+
 def staged_discard(*, token: str) -> None:
     if TOKEN.fullmatch(token or ""):
         storage = _staged(token)
