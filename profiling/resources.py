@@ -127,8 +127,8 @@ class MonthValues:
     """One row of the raw-value file: a retailer's indicator values of one month
     (``values``: indicator id → (number, answer))."""
 
-    def __init__(self, retailer_id=None, period=None, values=None, pk=None) -> None:
-        self.pk, self.retailer_id, self.period = pk, retailer_id, period
+    def __init__(self, retailer_id=None, period=None, values=None) -> None:
+        self.retailer_id, self.period = retailer_id, period
         self.values: dict[int, tuple[float | None, str]] = dict(values or {})
 
 
@@ -173,7 +173,7 @@ class RawValueResource(ShopRowsResource):
                 for code in self.indicators if row[code]]
         if retailer_id is None or not keys or any(k not in self.existing for k in keys):
             return None
-        return MonthValues(retailer_id, period, pk=(retailer_id, period), values={
+        return MonthValues(retailer_id, period, values={
             k[1]: (self.existing[k].value_number, self.existing[k].value_text) for k in keys})
 
     def check(self, instance, row, errors) -> None:
@@ -194,9 +194,8 @@ class RawValueResource(ShopRowsResource):
         if import_validation_errors:
             raise ValidationError(import_validation_errors)
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        return (not import_validation_errors and original.pk is not None
-                and instance.values == original.values)
+    def snapshot(self, instance):
+        return dict(instance.values)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if self.dry_run:

@@ -160,6 +160,7 @@ class RetailerResource(PersonalDataMixin, TabularResource):
         return self.existing.get(row["licence_no"])
 
     def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
         if not new and instance.pk not in self.changeable:
             raise refuse("licence_no", _("This shop is outside your districts."))
 
@@ -275,6 +276,7 @@ class SpecialistResource(PersonalDataMixin, TabularResource):
         return self.existing.get(row["employee_no"])
 
     def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
         if not new and instance.pk not in self.changeable:
             raise refuse("employee_no", _("This specialist is outside your districts."))
 
@@ -341,10 +343,10 @@ class SpecialistResource(PersonalDataMixin, TabularResource):
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
         plan = self.plans[row[LINE]]
-        user = original.user
+        user = instance.user  # the login, districts and skills change only when saved
         return (user.first_name == plan["name"] and user.phone == plan["phone"]
-                and {d.id for d in original.districts.all()} == {d.id for d in plan["served"]}
-                and {(s.skill_id, s.level) for s in original.skill_levels.all()}
+                and {d.id for d in instance.districts.all()} == {d.id for d in plan["served"]}
+                and {(s.skill_id, s.level) for s in instance.skill_levels.all()}
                 == {(s.id, level) for s, level in plan["skill_levels"]})
 
     def do_instance_save(self, instance, is_create):
