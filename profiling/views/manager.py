@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhifu.accounts.choices import Role, band_of
 from zhifu.accounts.policies import role_required
-from zhifu.accounts.tabular import committed_message, staged_commit, staged_preview
+from zhifu.accounts.staging import committed_message, staged_commit, staged_preview
 from zhifu.accounts.views.manager import export_response
 from zhifu.core.errors import DomainError, NotFound
 from zhifu.core.history import recent_changes

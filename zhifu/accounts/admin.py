@@ -25,7 +25,7 @@ from .models import (
     User,
 )
 from .policies import is_admin
-from .tabular import committed_message, staged_commit, staged_preview
+from .staging import committed_message, staged_commit, staged_preview
 from .views.manager import export_response
 
 admin.site.login_form = AdminLoginForm

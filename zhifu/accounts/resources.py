@@ -140,7 +140,8 @@ class RetailerResource(PersonalDataMixin, TabularResource):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._unmasked = None
-        self.consents: dict[str, str] = {}
+        self.id_given: dict[int, str] = {}  # line → how consent was given, for new ID numbers
+        self.consents: dict[str, str] = {}  # licence → how, for the consent records to write
 
     def load(self, dataset) -> None:
         licences = dataset["licence_no"]
@@ -190,11 +191,12 @@ class RetailerResource(PersonalDataMixin, TabularResource):
                 _add(errors, "id_consent",
                      _("Record the owner's consent before storing an ID number."))
             instance.owner_id_number = id_number
+            self.id_given[row[LINE]] = row["id_consent"]
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
-        if instance.owner_id_number and instance.licence_no not in self.consented:
-            self.consents[instance.licence_no] = row["id_consent"]
+        if row[LINE] in self.id_given and instance.licence_no not in self.consented:
+            self.consents[instance.licence_no] = self.id_given[row[LINE]]
 
     def after_import(self, dataset, result, **kwargs):
         """A consent record for each consent given in the file, once its shop exists."""

@@ -14,8 +14,7 @@ the platform imports back unchanged. What this module adds to the library is our
 * the preview (``ImportReport``: new / changed / unchanged and every bad row with its line
   and column) and the commit, which writes every good row in one transaction or nothing;
   a preview writes nothing at all (the library's dry run would write and roll back);
-* the staged upload a preview keeps for its commit, on import-export's ``MediaStorage``,
-  with its expiry (``STAGED_IMPORT_HOURS``) and nightly purge.
+* (``staging.py``) the upload a preview keeps for its commit.
 """
 
 from __future__ import annotations
@@ -23,20 +22,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
-import time
-import uuid
 from dataclasses import dataclass, field
 
 import tablib
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
-from import_export.tmp_storages import MediaStorage
 
 from zhifu.core.errors import DomainError
 from zhifu.core.months import month_from_cell
@@ -505,85 +499,3 @@ def _read_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
         return (table[0] if table else []), table[1:]
     raise DomainError(_("The CSV file must be UTF-8 or GB18030 encoded."),
                       code="file_encoding")
-
-
-# --- staged uploads: a preview keeps the file so "commit" needs no second upload -----------
-
-STAGING_FOLDER = "imports"
-TOKEN = re.compile(r"[0-9a-f]{32}\.(csv|xlsx)")
-
-
-def _staged(token: str) -> MediaStorage:
-    return MediaStorage(name=token, MEDIA_FOLDER=STAGING_FOLDER)
-
-
-def staged_save(*, content: bytes, filename: str) -> str:
-    """Keep an uploaded file for its commit step; returns an opaque token."""
-    suffix = ".xlsx" if filename.lower().endswith((".xlsx", ".xlsm")) else ".csv"
-    token = uuid.uuid4().hex + suffix
-    _staged(token).save(content)
-    return token
-
-
-def _stale(storage: MediaStorage, now: float) -> bool:
-    modified = storage._storage.get_modified_time(storage.get_full_path()).timestamp()
-    return now - modified > settings.STAGED_IMPORT_HOURS * 3600
-
-
-def staged_load(*, token: str) -> tuple[bytes, str]:
-    """The file kept at preview, while it is fresh (``STAGED_IMPORT_HOURS``)."""
-    expired = DomainError(_("This import has expired; upload the file again."),
-                          code="import_expired")
-    if not TOKEN.fullmatch(token or ""):
-        raise expired
-    storage = _staged(token)
-    if not storage._storage.exists(storage.get_full_path()) or _stale(storage, time.time()):
-        raise expired
-    return storage.read(), token
-
-
-def staged_purge(*, now: float | None = None) -> int:
-    """Delete the files of previews nobody committed (nightly): an uploaded sheet of shops
-    or people is personal data, kept no longer than its import needs."""
-    now = time.time() if now is None else now
-    folder = _staged("x")._storage
-    if not folder.exists(STAGING_FOLDER):
-        return 0
-    removed = 0
-    for name in folder.listdir(STAGING_FOLDER)[1]:
-        storage = _staged(name)
-        if _stale(storage, now):
-            storage.remove()
-            removed += 1
-    return removed
-
-
-def staged_preview(*, importer, upload, actor) -> tuple[ImportReport, str]:
-    """Step one of a page's import: the preview of an uploaded file, and the token of the
-    file kept for step two. ``importer`` is one of the ``*_import`` functions."""
-    content = upload.read()
-    report = importer(content=content, filename=upload.name, commit=False, actor=actor)
-    return report, staged_save(content=content, filename=upload.name)
-
-
-def staged_commit(*, importer, token: str, actor) -> ImportReport:
-    """Step two: write the file kept at preview (while fresh), then forget it, so the same
-    token cannot be committed twice."""
-    content, filename = staged_load(token=token)
-    report = importer(content=content, filename=filename, commit=True, actor=actor)
-    staged_discard(token=token)
-    return report
-
-
-def committed_message(report: ImportReport) -> str:
-    return _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
-             "%(bad)s bad rows skipped.") % {
-        "created": report.created, "updated": report.updated,
-        "unchanged": report.unchanged, "bad": report.total - report.good_rows}
-
-
-def staged_discard(*, token: str) -> None:
-    if TOKEN.fullmatch(token or ""):
-        storage = _staged(token)
-        if storage._storage.exists(storage.get_full_path()):
-            storage.remove()
