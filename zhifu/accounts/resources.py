@@ -65,6 +65,18 @@ def _add(errors: dict, column: str, message: str) -> None:
     errors.setdefault(column, []).append(message)
 
 
+def _placed(resource, errors: dict, column: str, name: str, refusal: str) -> District | None:
+    """The district a cell names, if the actor may put rows in it; else an error."""
+    district = resource.districts.get(name.lower())
+    if district is None:
+        _add(errors, column, _("Unknown district “%(value)s”.") % {"value": name})
+    elif not resource.scope.may_place(district.id):
+        _add(errors, column, refusal)
+    else:
+        return district
+    return None
+
+
 class PersonalDataMixin:
     """Phones in exports: masked unless the exporting user may see them whole (and then
     each one shown is recorded)."""
@@ -166,13 +178,9 @@ class RetailerResource(PersonalDataMixin, TabularResource):
             raise refuse("licence_no", _("This shop is outside your districts."))
 
     def check(self, instance, row, errors) -> None:
-        district = self.districts.get(row["district"].lower())
-        if district is None:
-            _add(errors, "district",
-                 _("Unknown district “%(value)s”.") % {"value": row["district"]})
-        elif not self.scope.may_place(district.id):
-            _add(errors, "district", _("You may only import shops of your districts."))
-        else:
+        district = _placed(self, errors, "district", row["district"],
+                           _("You may only import shops of your districts."))
+        if district is not None:
             instance.district = district
         instance.grid = None
         if row["grid"] and district is not None:
@@ -290,23 +298,12 @@ class SpecialistResource(PersonalDataMixin, TabularResource):
             if hasattr(user, "specialist") or user.role != Role.SPECIALIST:
                 _add(errors, "username", _("The username “%(value)s” belongs to someone else.")
                      % {"value": username})
-        home = self.districts.get(row["home_district"].lower())
-        if home is None:
-            _add(errors, "home_district", _("Unknown district “%(value)s”.")
-                 % {"value": row["home_district"]})
-        elif not self.scope.may_place(home.id):
-            _add(errors, "home_district", _("You may only import people of your districts."))
-        else:
+        refusal = _("You may only import people of your districts.")
+        home = _placed(self, errors, "home_district", row["home_district"], refusal)
+        if home is not None:
             instance.home_district = home
-        served = []
-        for name in split_list(row["districts"]):
-            district = self.districts.get(name.lower())
-            if district is None:
-                _add(errors, "districts", _("Unknown district “%(value)s”.") % {"value": name})
-            elif not self.scope.may_place(district.id):
-                _add(errors, "districts", _("You may only import people of your districts."))
-            else:
-                served.append(district)
+        served = [d for d in (_placed(self, errors, "districts", name, refusal)
+                              for name in split_list(row["districts"])) if d is not None]
         skill_levels = self._skills(row["skills"], errors)
         if not {"shift_start", "shift_end"} & set(errors) \
                 and instance.shift_end <= instance.shift_start:
