@@ -51,6 +51,7 @@ class WorkQualityResource(TabularResource):
 
     class Meta(TabularResource.Meta):
         model = WorkQualityRecord
+        clean_model_instances = False  # the rate widgets check every bound the model has
 
     def load(self, dataset) -> None:
         self.specialists = Specialist.objects.in_bulk(dataset["employee_no"],

@@ -101,6 +101,9 @@ class OrderResource(ShopRowsResource):
     class Meta(TabularResource.Meta):
         model = OrderRecord
         batch_size = 2000
+        # The cells are the whole record and their widgets check every bound; the model's
+        # full_clean would only repeat them, at a third of a month's import time.
+        clean_model_instances = False
 
     def load(self, dataset) -> None:
         super().load(dataset)

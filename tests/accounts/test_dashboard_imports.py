@@ -6,9 +6,16 @@ import io
 
 import pandas as pd
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from zhifu.accounts.imports import retailer_export, specialist_export
+from zhifu.accounts.imports import (
+    retailer_export,
+    retailer_import,
+    specialist_export,
+    specialist_import,
+)
 from zhifu.accounts.models import Retailer, Specialist
 
 URL = "/dashboard/profiles/import/"
@@ -131,11 +138,6 @@ def test_exports_go_through_the_resources_and_import_back(org):
 
 def test_a_preview_sends_no_write_to_the_database(org):
     """The library's dry run would write and roll back; ours writes nothing at all."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from zhifu.accounts.imports import retailer_import, specialist_import
-
     shops = ("许可证号,店铺名称,负责人,纬度,经度,片区,档位,市场类型,业态\n"
              "440599003001,新店,王五,23.4,116.7,N1,5,城网,便利店\n"
              f"{org.retailer_north.licence_no},改名,王五,23.4,116.7,N1,5,城网,便利店\n").encode()

@@ -14,7 +14,9 @@ the platform imports back unchanged. What this module adds to the library is our
 * the preview (``ImportReport``: new / changed / unchanged and every bad row with its line
   and column) and the commit, which writes every good row in one transaction or nothing;
   a preview writes nothing at all (the library's dry run would write and roll back);
-* (``staging.py``) the upload a preview keeps for its commit.
+* exports headed in the request's language, written by ``zhifu.core.spreadsheets``.
+
+The upload a preview keeps for its commit is ``staging.py``'s.
 """
 
 from __future__ import annotations
@@ -338,6 +340,10 @@ class TabularResource(resources.Resource):
         """The model's own checks on the columns that parsed, so one pass reports them all
         (uniqueness is the key's, checked against the file and the loaded rows)."""
         errors = dict(import_validation_errors or {})
+        if not self._meta.clean_model_instances:
+            if errors:
+                raise ValidationError(errors)
+            return
         skip = set(self.clean_exclude) | set(errors) | {k.removesuffix("_id") for k in errors}
         try:
             instance.full_clean(exclude=list(skip), validate_unique=False,
