@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from zhifu.accounts.admin import ImportExportMixin
+from zhifu.accounts.admin import TableImportExportMixin
 
 from .imports import work_quality_import
 from .models import (
@@ -43,7 +43,7 @@ class ManagerReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkQualityRecord)
-class WorkQualityRecordAdmin(ImportExportMixin, admin.ModelAdmin):
+class WorkQualityRecordAdmin(TableImportExportMixin, admin.ModelAdmin):
     actions = []
 
     @staticmethod

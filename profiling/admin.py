@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from zhifu.accounts.admin import ImportExportMixin
+from zhifu.accounts.admin import TableImportExportMixin
 from zhifu.core.admin import ReadOnlyAdminMixin
 
 from .imports import order_import, raw_value_import
@@ -9,7 +9,7 @@ from .models import Dimension, Indicator, OrderRecord, ProfileSnapshot, RawValue
 
 
 @admin.register(OrderRecord)
-class OrderRecordAdmin(ImportExportMixin, admin.ModelAdmin):
+class OrderRecordAdmin(TableImportExportMixin, admin.ModelAdmin):
     """Orders, with "Import CSV / Excel" (preview, then commit) like the retailers."""
 
     import_function = staticmethod(order_import)
@@ -40,7 +40,7 @@ class DimensionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RawValue)
-class RawValueAdmin(ImportExportMixin, admin.ModelAdmin):
+class RawValueAdmin(TableImportExportMixin, admin.ModelAdmin):
     """Indicator values, with "Import CSV / Excel" (terminal and trade-area data, …)."""
 
     import_function = staticmethod(raw_value_import)

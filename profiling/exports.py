@@ -1,44 +1,66 @@
-"""The manager's profile list as an Excel file."""
+"""The manager's profile list as an Excel file (a django-import-export resource)."""
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zhifu.accounts.choices import band_of
-from zhifu.accounts.tabular import Column, write_table
+from zhifu.accounts.tabular import Column, TabularResource, export_bytes
 
 from .choices import Segment
 from .selectors import dimension_list
 
 
+class ProfileResource(TabularResource):
+    """One row per retailer of ``selectors.profile_list`` (already scoped and filtered),
+    one column per profile dimension."""
+
+    licence_no = Column("许可证号", "Licence number", attribute="licence_no")
+    shop_name = Column("店铺名称", "Shop name", attribute="shop_name")
+    district = Column("片区", "District", attribute="district__name")
+    grade = Column("档位", "Grade", attribute="grade")
+    grade_band = Column("档位段", "Grade band")
+    segment = Column("客户分层", "Customer segment")
+    total = Column("画像总分", "Total score", attribute="snap_total")
+
+    weaknesses = Column("劣势维度", "Weak dimensions")
+    rfm = Column("RFM", "RFM")
+    churn = Column("流失预警", "Churn warning")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.dimensions = list(dimension_list())
+        self.segments = dict(Segment.choices)
+        tail = {name: self.fields.pop(name) for name in ("weaknesses", "rfm", "churn")}
+        for d in self.dimensions:
+            column = Column(d.name, d.name_en)
+            column.column_name, column.dehydrate_method = d.code, self._score(d.code)
+            self.fields[d.code] = column
+        self.fields.update(tail)
+
+    @staticmethod
+    def _score(code):
+        return lambda r: (r.snap_scores or {}).get(code)
+
+    def dehydrate_grade_band(self, r):
+        return band_of(r.grade)
+
+    def dehydrate_segment(self, r):
+        return str(self.segments.get(r.snap_segment, ""))
+
+    def dehydrate_weaknesses(self, r):
+        verdicts = r.snap_verdicts or {}
+        return "、".join(d.name for d in self.dimensions if verdicts.get(d.code) == "weakness")
+
+    def dehydrate_rfm(self, r):
+        return f"{r.snap_rfm_r}{r.snap_rfm_f}{r.snap_rfm_m}" if r.snap_segment else ""
+
+    def dehydrate_churn(self, r):
+        return _("Yes") if r.snap_churn else ""
+
+
 def profile_export(*, retailers, language: str) -> bytes:
     """One row per retailer of ``selectors.profile_list`` (already scoped and filtered)."""
-    dimensions = list(dimension_list())
-    columns = [
-        Column("licence_no", "许可证号", "Licence number"),
-        Column("shop_name", "店铺名称", "Shop name"),
-        Column("district", "片区", "District"),
-        Column("grade", "档位", "Grade"),
-        Column("grade_band", "档位段", "Grade band"),
-        Column("segment", "客户分层", "Customer segment"),
-        Column("total", "画像总分", "Total score"),
-        *[Column(d.code, d.name, d.name_en) for d in dimensions],
-        Column("weaknesses", "劣势维度", "Weak dimensions"),
-        Column("rfm", "RFM", "RFM"),
-        Column("churn", "流失预警", "Churn warning"),
-    ]
-    segments = dict(Segment.choices)
-    rows = []
-    for r in retailers.iterator(chunk_size=2000):
-        scores, verdicts = r.snap_scores or {}, r.snap_verdicts or {}
-        rows.append({
-            "licence_no": r.licence_no, "shop_name": r.shop_name, "district": r.district.name,
-            "grade": r.grade, "grade_band": band_of(r.grade),
-            "segment": str(segments.get(r.snap_segment, "")), "total": r.snap_total,
-            **{d.code: scores.get(d.code) for d in dimensions},
-            "weaknesses": "、".join(d.name for d in dimensions
-                                   if verdicts.get(d.code) == "weakness"),
-            "rfm": f"{r.snap_rfm_r}{r.snap_rfm_f}{r.snap_rfm_m}" if r.snap_segment else "",
-            "churn": _("Yes") if r.snap_churn else "",
-        })
-    return write_table(rows=rows, columns=columns, fmt="xlsx", language=language)
+    with translation.override(language):
+        return export_bytes(ProfileResource(), queryset=retailers, fmt="xlsx")

@@ -9,6 +9,7 @@ from .choices import RuleKind
 
 IMPORT_KINDS = [
     ("retailers", _("Retailer master data")),
+    ("specialists", _("Specialist master data")),
     ("orders", _("Orders (cigarette and non-tobacco, with SKUs)")),
     ("raw_values", _("Indicator values (terminal, trade area, …)")),
 ]

@@ -77,8 +77,9 @@ def main(argv=None) -> None:
 def _run(args) -> None:
     import pandas as pd
 
-    from profiling.imports import order_import, raw_value_columns, raw_value_import
+    from profiling.imports import order_import, raw_value_import
     from profiling.models import OrderRecord, ProfileSnapshot
+    from profiling.resources import RawValueResource
     from profiling.services import collectable_indicators, profiles_recompute
     from zhifu.accounts.imports import retailer_import
     from zhifu.accounts.models import City, District
@@ -155,7 +156,7 @@ def _run(args) -> None:
             else:
                 row[code] = round(rng.uniform(0, 100), 1)
         value_rows.append(row)
-    columns = [c.field for c in raw_value_columns(indicators)]
+    columns = [c.column_name for c in RawValueResource().columns()]
     content = pd.DataFrame(value_rows).reindex(columns=columns).astype("object").fillna("").to_csv(
         index=False).encode()
     started = time.perf_counter()

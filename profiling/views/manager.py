@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhifu.accounts.choices import Role, band_of
 from zhifu.accounts.policies import role_required
-from zhifu.accounts.tabular import staged_discard, staged_load, staged_save
+from zhifu.accounts.staging import committed_message, staged_commit, staged_preview
 from zhifu.accounts.views.manager import export_response
 from zhifu.core.errors import DomainError, NotFound
 from zhifu.core.history import recent_changes
@@ -87,27 +87,19 @@ def profile_import(request):
             kind = request.POST.get("kind")
             if kind not in IMPORTERS:
                 raise DomainError(_("Choose what the file holds."), code="import_kind")
-            token = request.POST["token"]
-            content, filename = staged_load(token=token)
-            report = IMPORTERS[kind](content=content, filename=filename, commit=True,
-                                     actor=request.user)
-            staged_discard(token=token)
-            messages.success(request, _(
-                "Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
-                "%(bad)s bad rows skipped.") % {
-                    "created": report.created, "updated": report.updated,
-                    "unchanged": report.unchanged, "bad": report.total - report.good_rows})
+            report = staged_commit(importer=IMPORTERS[kind], token=request.POST["token"],
+                                   actor=request.user)
+            messages.success(request, committed_message(report))
             return redirect("profiling:manager-import")
         if request.method == "POST":
             form = ProfileImportForm(request.POST, request.FILES)
             context["form"] = form
             if form.is_valid():
-                upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
-                content = upload.read()
-                report = IMPORTERS[kind](content=content, filename=upload.name,
-                                         commit=False, actor=request.user)
-                context.update(report=report, kind=kind,
-                               token=staged_save(content=content, filename=upload.name))
+                kind = form.cleaned_data["kind"]
+                report, token = staged_preview(importer=IMPORTERS[kind],
+                                               upload=form.cleaned_data["file"],
+                                               actor=request.user)
+                context.update(report=report, kind=kind, token=token)
             else:
                 status = 400
     except DomainError as exc:

@@ -83,6 +83,14 @@ def _retailer_file(city) -> bytes:
     return (header + rows).encode("utf-8")
 
 
+def _specialist_file(city) -> bytes:
+    """A specialist file that rewrites B's specialist and creates one based in B."""
+    s = city.specialist_b
+    return ("工号,账号,姓名,联系电话,所属片区,服务片区,驻点纬度,驻点经度\n"
+            f"{s.employee_no},{s.user.username},坏人,13800000002,B1,B1,23.3,116.6\n"
+            "SP999999,sp999999,坏人,13800000003,B1,B1,23.3,116.6\n").encode()
+
+
 def _orders_file(city) -> bytes:
     return ("许可证号,订购日期,卷烟订购金额,卷烟规格数,非烟订购金额,非烟SKU数\n"
             f"{city.retailer_b.licence_no},2026-06-01,99999,300,0,0\n").encode()
@@ -110,6 +118,7 @@ def _web_cases(city, client: Client):
     return {
         "profiling:manager-import": lambda: [
             _import(client, "retailers", _retailer_file(city)),
+            _import(client, "specialists", _specialist_file(city)),
             _import(client, "orders", _orders_file(city))],
         "profiling:manager-recompute": lambda: client.post("/dashboard/profiles/recompute/"),
         "profiling:manager-rule-update": lambda: client.post(

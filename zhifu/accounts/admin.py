@@ -25,7 +25,7 @@ from .models import (
     User,
 )
 from .policies import is_admin
-from .tabular import staged_discard, staged_load, staged_save
+from .staging import committed_message, staged_commit, staged_preview
 from .views.manager import export_response
 
 admin.site.login_form = AdminLoginForm
@@ -43,8 +43,11 @@ admin.site.site_header = gettext_lazy("Zhifu administration")
 admin.site.site_title = gettext_lazy("Zhifu administration")
 
 
-class ImportExportMixin:
-    """Adds "Import" (preview, then commit) and "Export" (CSV, Excel) to a model admin."""
+class TableImportExportMixin:
+    """Adds "Import" (preview, then commit) and "Export" (CSV, Excel) to a model admin,
+    through the same import and export functions (and so the same resources and the same
+    scope check) as the dashboard and the commands. Not import-export's own admin mixin:
+    that one would take the file around our staged expiry, report and actor."""
 
     change_list_template = "admin/accounts/change_list_import.html"
     import_function = None
@@ -66,29 +69,18 @@ class ImportExportMixin:
         form = ImportForm()
         try:
             if request.method == "POST" and "token" in request.POST:
-                token = request.POST["token"]
-                content, filename = staged_load(token=token)
-                report = type(self).import_function(content=content, filename=filename,
-                                                    actor=request.user,
-                                                    commit=True)
-                staged_discard(token=token)
-                messages.success(request, _(
-                    "Imported: %(created)s created, %(updated)s updated, %(unchanged)s "
-                    "unchanged, %(bad)s bad rows skipped."
-                ) % {"created": report.created, "updated": report.updated,
-                     "unchanged": report.unchanged, "bad": report.total - report.good_rows})
+                report = staged_commit(importer=type(self).import_function,
+                                       token=request.POST["token"], actor=request.user)
+                messages.success(request, committed_message(report))
                 info = self.model._meta.app_label, self.model._meta.model_name
                 return redirect(reverse("admin:{}_{}_changelist".format(*info)))
             if request.method == "POST":
                 form = ImportForm(request.POST, request.FILES)
                 if form.is_valid():
-                    upload = form.cleaned_data["file"]
-                    content = upload.read()
-                    report = type(self).import_function(content=content, filename=upload.name,
-                                                        actor=request.user,
-                                                        commit=False)
-                    context.update(report=report,
-                                   token=staged_save(content=content, filename=upload.name))
+                    report, token = staged_preview(importer=type(self).import_function,
+                                                   upload=form.cleaned_data["file"],
+                                                   actor=request.user)
+                    context.update(report=report, token=token)
         except DomainError as exc:
             context["problem"] = exc.message
         context["form"] = form
@@ -147,7 +139,7 @@ class SkillAdmin(admin.ModelAdmin):
 
 
 @admin.register(Retailer)
-class RetailerAdmin(ImportExportMixin, admin.ModelAdmin):
+class RetailerAdmin(TableImportExportMixin, admin.ModelAdmin):
     list_display = ("licence_no", "shop_name", "owner_name", "district", "grade", "market_type",
                     "business_format", "status")
     list_filter = ("district", "market_type", "business_format", "franchise_type", "status")
@@ -179,7 +171,7 @@ class SpecialistSkillInline(admin.TabularInline):
 
 
 @admin.register(Specialist)
-class SpecialistAdmin(ImportExportMixin, admin.ModelAdmin):
+class SpecialistAdmin(TableImportExportMixin, admin.ModelAdmin):
     list_display = ("employee_no", "user", "home_district", "service_radius_km", "shift_start",
                     "shift_end", "active")
     list_filter = ("home_district", "education", "title", "active")

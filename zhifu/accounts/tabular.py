@@ -1,45 +1,217 @@
-"""Reading and writing CSV / Excel tables of people, shared by imports and exports.
+"""CSV / Excel tables of the platform as django-import-export resources.
 
-Every cell is read as text (phone and ID numbers keep their leading zeros and
-never become floats). Headers may be the field name or its Chinese or English
-column title, so a file exported from the platform imports back unchanged.
+Every import and export is a ``TabularResource`` (``import_export.resources.Resource``)
+whose fields are ``Column``s: a column has its field name and its Chinese and English
+titles, so a file headed either way (or by field name) imports, and a file exported from
+the platform imports back unchanged. What this module adds to the library is ours:
+
+* reading: every cell as text (phone and ID numbers keep their leading zeros and never
+  become floats), file-level refusals (size, type, encoding, missing columns) as one
+  ``DomainError``, each row's spreadsheet line kept for its errors;
+* validation: cell widgets that raise our translated messages; each resource adds its
+  cross-column and cross-row checks (duplicates in the file, the actor's scope through
+  ``zhifu.access.WriteScope``) as ``ValidationError``s keyed by column;
+* the preview (``ImportReport``: new / changed / unchanged and every bad row with its line
+  and column) and the commit, which writes every good row in one transaction or nothing;
+  a preview writes nothing at all (the library's dry run would write and roll back);
+* exports headed in the request's language, written by ``zhifu.core.spreadsheets``.
+
+The upload a preview keeps for its commit is ``staging.py``'s.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
-import re
-import time
-import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import pandas as pd
-from django.conf import settings
-from django.core.exceptions import ValidationError
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import RowResult
 
 from zhifu.core.errors import DomainError
+from zhifu.core.months import month_from_cell
 from zhifu.core.spreadsheets import spreadsheet_bytes
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 200_000
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+LINE = "_line"  # the hidden column holding each row's line in the file
+LIST_SEPARATORS = (";", "；", "、", "|")
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of a table: its field name and the titles it may carry."""
+# --- cells -----------------------------------------------------------------------------------
 
-    field: str
-    zh: str
-    en: str
-    required: bool = False
+class Text(widgets.Widget):
+    """A text cell, stripped; ``required`` refuses an empty one."""
+
+    def __init__(self, *, required: bool = False) -> None:
+        super().__init__()
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text and self.required:
+            raise ValueError(_("This value is required."))
+        return self.parse(text) if text else self.empty()
+
+    def parse(self, text: str):
+        return text
+
+    def empty(self):
+        return ""
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class Number(Text):
+    """A number (``kind`` float or int); empty is ``default`` unless required."""
+
+    def __init__(self, kind: type = float, *, required: bool = True, default=None) -> None:
+        super().__init__(required=required)
+        self.kind, self.default = kind, default
+
+    def empty(self):
+        return self.default
+
+    def parse(self, text: str):
+        try:
+            number = float(text)
+        except ValueError:
+            number = None
+        if number is None or number != number:  # NaN is not a number either
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": text})
+        if self.kind is int:
+            if not number.is_integer():
+                raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
+            return int(number)
+        return number
+
+
+def choice_aliases(choices) -> dict[str, str]:
+    """Accept a choice by its value or by its label in either language."""
+    aliases: dict[str, str] = {}
+    for value, label in choices.choices:
+        aliases[value.lower()] = value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                text = str(label).lower()
+            aliases[text] = value
+            # "城网 (urban)" style labels: each part on its own is accepted too.
+            for part in text.replace("（", "(").replace("）", ")").replace(")", "").split("("):
+                if part.strip():
+                    aliases.setdefault(part.strip(), value)
+    return aliases
+
+
+class Choice(Text):
+    """One of a choices class, by value or label; empty is ``default`` (required if None).
+    Exported as its label in the request's language."""
+
+    def __init__(self, choices, *, default=None) -> None:
+        super().__init__(required=default is None)
+        self.choices, self.default = choices, default
+        self._aliases: dict[str, str] | None = None
+
+    def empty(self):
+        return self.default
+
+    def parse(self, text: str):
+        if self._aliases is None:
+            self._aliases = choice_aliases(self.choices)
+        value = self._aliases.get(text.lower())
+        if value is None:
+            raise ValueError(_("“%(value)s” is not one of the allowed values.") % {"value": text})
+        return value
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices.choices).get(value, value or ""))
+
+
+class Date(Text):
+    FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y%m%d")
+
+    def empty(self):
+        return None
+
+    def parse(self, text: str):
+        for fmt in self.FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(_("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": text})
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class Time(Text):
+    def __init__(self, default: dt.time) -> None:
+        super().__init__()
+        self.default = default
+
+    def empty(self):
+        return self.default
+
+    def parse(self, text: str):
+        for fmt in ("%H:%M", "%H:%M:%S"):
+            try:
+                return dt.datetime.strptime(text, fmt).time()
+            except ValueError:
+                continue
+        raise ValueError(_("“%(value)s” is not a time (use HH:MM).") % {"value": text})
+
+    def render(self, value, obj=None, **kwargs):
+        return value.strftime("%H:%M") if hasattr(value, "strftime") else str(value or "")
+
+
+class Month(Text):
+    """A month (its first day), as the platform writes months anywhere."""
+
+    def __init__(self) -> None:
+        super().__init__(required=True)
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        month = month_from_cell(text)
+        if month is None:
+            raise ValueError(_("“%(value)s” is not a month (use YYYY-MM).") % {"value": text})
+        return month
+
+
+def split_list(text: str) -> list[str]:
+    for sep in LIST_SEPARATORS[1:]:
+        text = text.replace(sep, LIST_SEPARATORS[0])
+    return [item.strip() for item in text.split(LIST_SEPARATORS[0]) if item.strip()]
+
+
+class Column(fields.Field):
+    """A resource field that is a column of our tables: titled ``zh`` or ``en`` in exports,
+    recognised by either title or its field name in imports. Without ``attribute`` the
+    resource reads it itself (``row[name]``) in its checks."""
+
+    def __init__(self, zh: str, en: str, widget: widgets.Widget | None = None, *,
+                 attribute: str | None = None, required: bool = False,
+                 exported: bool = True) -> None:
+        super().__init__(attribute=attribute, widget=widget or Text(required=required))
+        self.zh, self.en, self.exported = zh, en, exported
+        self.required = required or getattr(self.widget, "required", False)
+
+    def title(self, language: str) -> str:
+        return self.zh if language.startswith("zh") else self.en
 
     def aliases(self) -> set[str]:
-        return {self.field.lower(), self.zh.lower(), self.en.lower()}
+        return {self.column_name.lower(), self.zh.lower(), self.en.lower()}
 
+
+# --- the preview ---------------------------------------------------------------------------
 
 @dataclass
 class RowError:
@@ -78,111 +250,194 @@ class ImportReport:
         }
 
 
-class RowParser:
-    """Parses the cells of one row, collecting every problem with its line and column."""
+class LoadedRows(BaseInstanceLoader):
+    """Finds a row's current instance among those the resource loaded for the whole file
+    (``load``), so reading a file costs a few queries, not one per row."""
 
-    def __init__(self, line: int, cells: dict[str, str], report: ImportReport) -> None:
-        self.line, self.cells, self.report = line, cells, report
-        self.ok = True
-        self.failed: set[str] = set()
+    def get_instance(self, row):
+        return self.resource.current(row)
 
-    def fail(self, column: str, message: str) -> None:
-        self.ok = False
-        self.failed.add(column)
-        self.report.errors.append(RowError(line=self.line, column=column, message=str(message)))
 
-    def text(self, name: str) -> str:
-        return self.cells.get(name, "")
+def refuse(column: str, message: str) -> ValidationError:
+    """A row refused whole, the reason reported on ``column``."""
+    return ValidationError({column or NON_FIELD_ERRORS: [message]})
 
-    def number(self, name: str, kind: type = float, required: bool = True):
-        raw = self.text(name)
-        if not raw:
-            if required:
-                self.fail(name, _("This value is required."))
-            return None
-        try:
-            number = float(raw)
-        except ValueError:
-            number = None
-        if number is None or number != number:  # NaN is not a number either
-            self.fail(name, _("“%(value)s” is not a number.") % {"value": raw})
-            return None
-        if kind is int:
-            if not number.is_integer():
-                self.fail(name, _("“%(value)s” is not a whole number.") % {"value": raw})
-                return None
-            return int(number)
-        return number
 
-    def choice(self, name: str, aliases: dict[str, str], default: str | None = None):
-        raw = self.text(name)
-        if not raw:
-            if default is None:
-                self.fail(name, _("This value is required."))
-            return default
-        value = aliases.get(raw.lower())
-        if value is None:
-            self.fail(name, _("“%(value)s” is not one of the allowed values.") % {"value": raw})
-        return value
+class TabularResource(resources.Resource):
+    """A table of one model's rows, imported on ``actor``'s behalf (``None``: the operator
+    at the console) and exported for ``user``.
 
-    def date(self, name: str) -> dt.date | None:
-        raw = self.text(name)
-        if not raw:
-            return None
-        for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y%m%d"):
-            try:
-                return dt.datetime.strptime(raw, fmt).date()
-            except ValueError:
-                continue
-        self.fail(name, _("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": raw})
+    Subclasses declare their ``Column``s, ``key_columns`` (a row repeating them repeats an
+    earlier row; reported on ``duplicate_column``), load the rows the file names in
+    ``load(dataset)``, find a row's current instance in ``current(row)``, and add their own
+    checks in ``check(instance, row, errors)``.
+    """
+
+    key_columns: tuple[str, ...] = ()
+    written_fields: tuple[str, ...] = ()  # what a row writes, compared to tell unchanged rows
+    duplicate_column: str = ""
+    clean_exclude: tuple[str, ...] = ()  # model fields the resource checks itself
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        skip_diff = True  # unchanged rows are told by ``snapshot``
+        clean_model_instances = True
+        use_bulk = True
+        batch_size = 1000
+        instance_loader_class = LoadedRows
+
+    def __init__(self, *, actor=None, user=None) -> None:
+        super().__init__()
+        self.actor, self.user = actor, user
+        self.dry_run = True
+        self._before = None
+        self._seen: dict[tuple, int] = {}
+
+    # the import hooks
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        self.dry_run = dry_run
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        self._seen.clear()
+        self.load(dataset)
+
+    def load(self, dataset) -> None:
+        """Fetch, in a few queries, the rows the file names."""
+
+    def current(self, row):
         return None
 
-    def time(self, name: str, default: dt.time) -> dt.time:
-        raw = self.text(name)
-        if not raw:
-            return default
-        for fmt in ("%H:%M", "%H:%M:%S"):
-            try:
-                return dt.datetime.strptime(raw, fmt).time()
-            except ValueError:
-                continue
-        self.fail(name, _("“%(value)s” is not a time (use HH:MM).") % {"value": raw})
-        return default
+    def get_instance(self, instance_loader, row):
+        return instance_loader.get_instance(row)
 
-    def validate(self, instance, exclude: Iterable[str] = ()) -> None:
-        """Model-level checks on the columns that parsed, so one pass reports them all."""
-        skip = set(exclude) | self.failed | {c.removesuffix("_id") for c in self.failed}
+    def init_instance(self, row=None):
+        return self._meta.model()
+
+    def before_import_row(self, row, **kwargs):
+        if self.key_columns:
+            key = tuple(row[c] for c in self.key_columns)
+            if key in self._seen:
+                raise refuse(self.duplicate_column or self.key_columns[0],
+                             _("Duplicate of line %(line)s.") % {"line": self._seen[key]})
+            self._seen[key] = row[LINE]
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        self.check(instance, row, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def check(self, instance, row, errors: dict) -> None:
+        """Checks across columns and rows; add ``errors[column] = [message, …]``."""
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's own checks on the columns that parsed, so one pass reports them all
+        (uniqueness is the key's, checked against the file and the loaded rows)."""
+        errors = dict(import_validation_errors or {})
+        if not self._meta.clean_model_instances:
+            if errors:
+                raise ValidationError(errors)
+            return
+        skip = set(self.clean_exclude) | set(errors) | {k.removesuffix("_id") for k in errors}
         try:
             instance.full_clean(exclude=list(skip), validate_unique=False,
                                 validate_constraints=False)
         except ValidationError as exc:
-            for column, messages in exc.message_dict.items():
-                for message in messages:
-                    self.fail(column if column != "__all__" else "", message)
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self._before = None if new else self.snapshot(instance)
+
+    def snapshot(self, instance):
+        """What a row writes, as it stands; the library's own diff (a deep copy and an
+        export of every field per row) would cost more than the whole check."""
+        return tuple(getattr(instance, f) for f in self.written_fields)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Unchanged when none of the fields the resource writes differs."""
+        return (not import_validation_errors and self._before is not None
+                and self.snapshot(instance) == self._before)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # A preview writes nothing: the library's dry run would write and roll back.
+        if not self.dry_run:
+            super().save_instance(instance, is_create, row, **kwargs)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk is not None and hasattr(instance, "updated_at"):
+            instance.updated_at = timezone.now()  # bulk_update skips auto_now
+
+    def get_bulk_update_fields(self):
+        extra = ["updated_at"] if hasattr(self._meta.model, "updated_at") else []
+        return [*self.written_fields, *extra]
+
+    # exports
+    def columns(self) -> list[Column]:
+        return [f for f in self.fields.values() if isinstance(f, Column)]
+
+    def get_export_fields(self, selected_fields=None):
+        return [f for f in super().get_export_fields(selected_fields)
+                if getattr(f, "exported", True)]
+
+    def get_export_headers(self, selected_fields=None):
+        language = translation.get_language() or "zh-hans"
+        return [f.title(language) for f in self.get_export_fields(selected_fields)]
 
 
-def classify_changes(pairs, fields: list[str], report: ImportReport) -> tuple[list, list]:
-    """Split ``(current or None, candidate)`` pairs into rows to create and rows to update
-    (current rows with the candidate's values); identical rows are only counted."""
-    to_create, to_update = [], []
-    for current, candidate in pairs:
-        if current is None:
-            to_create.append(candidate)
-        elif any(getattr(current, f) != getattr(candidate, f) for f in fields):
-            for f in fields:
-                setattr(current, f, getattr(candidate, f))
-            to_update.append(current)
-        else:
-            report.unchanged += 1
-    report.created, report.updated = len(to_create), len(to_update)
-    return to_create, to_update
+def run_import(resource: TabularResource, *, content: bytes, filename: str,
+               commit: bool) -> ImportReport:
+    """Preview (``commit=False``: nothing written) or write a file through ``resource``:
+    every good row in one transaction, or nothing if the database fails."""
+    dataset = read_dataset(content=content, filename=filename, columns=resource.columns())
+    result = resource.import_data(dataset, dry_run=not commit, use_transactions=True,
+                                  raise_errors=False)
+    # A failure that is not a row's fault (the database, a bug) rolled everything back.
+    for error in result.base_errors:
+        raise error.error
+    for _number, errors in result.row_errors():
+        raise errors[0].error
+    totals = result.totals
+    report = ImportReport(total=len(dataset), created=totals[RowResult.IMPORT_TYPE_NEW],
+                          updated=totals[RowResult.IMPORT_TYPE_UPDATE],
+                          unchanged=totals[RowResult.IMPORT_TYPE_SKIP], committed=commit)
+    lines = dataset[LINE]
+    # Errors are keyed by attribute (the library's and the model's checks): report the column.
+    titled = {f.attribute: f.column_name for f in resource.columns() if f.attribute}
+    titled[NON_FIELD_ERRORS] = ""
+    for invalid in result.invalid_rows:
+        for key, messages in invalid.error_dict.items():
+            for message in messages:
+                report.errors.append(RowError(line=lines[invalid.number - 1],
+                                              message=str(message),
+                                              column=titled.get(key, key)))
+    return report
 
 
-def read_table(*, content: bytes, filename: str, columns: list[Column]) -> list[tuple[int, dict]]:
-    """Parse a CSV or Excel file into ``(line number, {field: text})`` rows.
+def export_bytes(resource: TabularResource, *, queryset, fmt: str) -> bytes:
+    """CSV (UTF-8 with BOM, so Excel shows Chinese) or Excel, through the one writer that
+    makes formulas inert (``zhifu.core.spreadsheets``)."""
+    if fmt not in ("csv", "xlsx"):
+        raise DomainError(_("Export format must be csv or xlsx."), code="export_format")
+    dataset = resource.export(queryset=queryset)
+    return spreadsheet_bytes(headers=dataset.headers, rows=dataset, fmt=fmt)
 
-    Raises ``DomainError`` for files that cannot be read at all (wrong type,
-    too large, missing required columns); row-level problems are the caller's.
+
+# --- reading a file ------------------------------------------------------------------------
+
+def read_dataset(*, content: bytes, filename: str, columns: list[Column]) -> tablib.Dataset:
+    """A CSV or Excel file as a ``tablib.Dataset`` of text cells under the columns' field
+    names (absent optional columns empty), with each row's line in the file under ``LINE``.
+
+    Raises ``DomainError`` for files that cannot be read at all (wrong type, too large,
+    missing required columns); row-level problems are the resource's.
     """
     if len(content) > MAX_IMPORT_BYTES:
         raise DomainError(_("The file is larger than 20 MB."), code="file_too_large")
@@ -191,10 +446,10 @@ def read_table(*, content: bytes, filename: str, columns: list[Column]) -> list[
     name = filename.lower()
     try:
         if name.endswith((".xlsx", ".xlsm")):
-            frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False,
-                                  engine="openpyxl")
+            table = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
+            headers, rows = table.headers or [], list(table)
         elif name.endswith(".csv"):
-            frame = _read_csv(content)
+            headers, rows = _read_csv(content)
         else:
             raise DomainError(_("Upload a .csv or .xlsx file."), code="file_type")
     except DomainError:
@@ -204,103 +459,49 @@ def read_table(*, content: bytes, filename: str, columns: list[Column]) -> list[
             _("The file could not be read: %(reason)s") % {"reason": str(exc)[:200]},
             code="file_unreadable",
         ) from exc
-    if len(frame) > MAX_IMPORT_ROWS:
+    if len(rows) > MAX_IMPORT_ROWS:
         raise DomainError(_("The file has more than 200,000 rows; split it."),
                           code="file_too_many_rows")
 
-    by_alias = {alias: col.field for col in columns for alias in col.aliases()}
-    rename, unknown = {}, []
-    for header in frame.columns:
-        key = str(header).strip().lower()
+    by_alias = {alias: col.column_name for col in columns for alias in col.aliases()}
+    positions: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        key = _text(header).lower()
         if key in by_alias:
-            rename[header] = by_alias[key]
-        elif key and not key.startswith("unnamed"):
-            unknown.append(str(header))
-    frame = frame.rename(columns=rename)
-    missing = [col for col in columns if col.required and col.field not in frame.columns]
+            positions.setdefault(by_alias[key], index)
+    missing = [col for col in columns if col.required and col.column_name not in positions]
     if missing:
         raise DomainError(
             _("Missing required columns: %(columns)s")
-            % {"columns": ", ".join(f"{c.zh} ({c.field})" for c in missing)},
+            % {"columns": ", ".join(f"{c.zh} ({c.column_name})" for c in missing)},
             code="missing_columns",
         )
-    wanted = [col.field for col in columns if col.field in frame.columns]
-    rows = []
+    names = [col.column_name for col in columns]
+    dataset = tablib.Dataset(headers=[*names, LINE])
     # Line 1 is the header, so the first data row is line 2, as a spreadsheet shows it.
-    for offset, record in enumerate(frame[wanted].to_dict(orient="records")):
-        cleaned = {key: str(value).strip() for key, value in record.items()}
-        if any(cleaned.values()):
-            rows.append((offset + 2, cleaned))
-    return rows
+    for offset, record in enumerate(rows):
+        cells = [_text(record[positions[n]]) if n in positions and positions[n] < len(record)
+                 else "" for n in names]
+        if any(cells):
+            dataset.append([*cells, offset + 2])
+    return dataset
 
 
-def _read_csv(content: bytes) -> pd.DataFrame:
-    last_error: Exception | None = None
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # an Excel number cell holding a licence or a phone number
+    return str(value).strip()
+
+
+def _read_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
     for encoding in CSV_ENCODINGS:
         try:
-            return pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False,
-                               encoding=encoding)
-        except UnicodeDecodeError as exc:
-            last_error = exc
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        table = list(csv.reader(io.StringIO(text)))
+        return (table[0] if table else []), table[1:]
     raise DomainError(_("The CSV file must be UTF-8 or GB18030 encoded."),
-                      code="file_encoding") from last_error
-
-
-def write_table(*, rows: list[dict], columns: list[Column], fmt: str, language: str) -> bytes:
-    """Write rows as CSV (UTF-8 with BOM, so Excel shows Chinese) or Excel."""
-    if fmt not in ("csv", "xlsx"):
-        raise DomainError(_("Export format must be csv or xlsx."), code="export_format")
-    headers = [col.zh if language.startswith("zh") else col.en for col in columns]
-    return spreadsheet_bytes(
-        headers=headers, rows=[[row.get(col.field) for col in columns] for row in rows],
-        fmt=fmt)
-
-
-# --- staged uploads: a preview keeps the file so "commit" needs no second upload -----------
-
-def _staging_dir():
-    path = settings.MEDIA_ROOT / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def staged_save(*, content: bytes, filename: str) -> str:
-    """Keep an uploaded file for its commit step; returns an opaque token."""
-    suffix = ".xlsx" if filename.lower().endswith((".xlsx", ".xlsm")) else ".csv"
-    token = uuid.uuid4().hex + suffix
-    (_staging_dir() / token).write_bytes(content)
-    return token
-
-
-def _stale(path, now: float) -> bool:
-    return now - path.stat().st_mtime > settings.STAGED_IMPORT_HOURS * 3600
-
-
-def staged_load(*, token: str) -> tuple[bytes, str]:
-    """The file kept at preview, while it is fresh (``STAGED_IMPORT_HOURS``)."""
-    expired = DomainError(_("This import has expired; upload the file again."),
-                          code="import_expired")
-    if not re.fullmatch(r"[0-9a-f]{32}\.(csv|xlsx)", token or ""):
-        raise expired
-    path = _staging_dir() / token
-    if not path.exists() or _stale(path, time.time()):
-        raise expired
-    return path.read_bytes(), token
-
-
-def staged_purge(*, now: float | None = None) -> int:
-    """Delete the files of previews nobody committed (nightly): an uploaded sheet of shops
-    or people is personal data, kept no longer than its import needs."""
-    now = time.time() if now is None else now
-    removed = 0
-    for path in _staging_dir().iterdir():
-        if path.is_file() and _stale(path, now):
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-def staged_discard(*, token: str) -> None:
-    path = _staging_dir() / token
-    if path.exists() and path.parent == _staging_dir():
-        path.unlink()
+                      code="file_encoding")

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .tabular import staged_purge
+from .staging import staged_purge
 
 
 @shared_task(name="accounts.purge_staged_imports")
