@@ -37,6 +37,10 @@ class VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in SKIPPED_TAGS:
             self.hidden += 1
+        # Django's admin gives its yes/no icons the alt text "True"/"False" in every
+        # language (admin_list._boolean_icon); the icon is what a person reads there.
+        if tag == "img" and "/admin/img/icon-" in (dict(attrs).get("src") or ""):
+            return
         self.parts += [value for name, value in attrs if name in SPOKEN_ATTRIBUTES and value]
 
     def handle_endtag(self, tag):
@@ -89,7 +93,9 @@ def _pages_and_people(org) -> tuple[list[str], list[str], list]:
               f"/dashboard/profiles/{org.retailer_north.pk}/",
               f"/dashboard/demands/{demand.pk}/", f"/m/demands/{demand.pk}/",
               f"/s/demands/{demand.pk}/", f"/s/tasks/{task.pk}/",
-              f"/dashboard/strategy/retailers/{org.retailer_north.pk}/"]
+              f"/dashboard/strategy/retailers/{org.retailer_north.pk}/",
+              "/admin/", "/admin/accounts/retailer/", "/admin/accounts/retailer/import/",
+              "/admin/dispatch/servicetask/"]
     people = [org.retailer_north.user, org.specialist_north.user, org.manager_north, city,
               org.admin]
     return _pages_without_arguments() + objects, objects, people

@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from zhifu.core.errors import DomainError
 from zhifu.core.masking import mask_id_number
@@ -39,6 +40,11 @@ def _platform_admins_only(request) -> bool:
 
 
 admin.site.has_permission = _platform_admins_only
+# simplejwt's token tables are plumbing (revocation is ours: RevokedAccessToken, purged
+# nightly); listed in the admin they only showed an operator two untranslated tables.
+for _model in (OutstandingToken, BlacklistedToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 admin.site.site_header = gettext_lazy("Zhifu administration")
 admin.site.site_title = gettext_lazy("Zhifu administration")
 
