@@ -75,6 +75,14 @@ class _TaskAction(APIView):
         task = selectors.specialist_task_get(user=self.request.user, task_id=task.pk) or task
         return Response(TaskDetailSerializer(task, context={"request": self.request}).data)
 
+    @staticmethod
+    def step(serializer_class, data) -> tuple[dict, object]:
+        """The step's checked fields, and when it happened (the phone's ``occurred_at``)."""
+        body = serializer_class(data=data)
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
+        return fields, field.fact_time(fields.pop("occurred_at", None))
+
 
 class AcceptView(_TaskAction):
     @extend_schema(request=None, responses=TaskDetailSerializer, tags=["specialist"])
@@ -88,10 +96,7 @@ class OnTheWayView(_TaskAction):
     @extend_schema(request=OnTheWaySerializer, responses=TaskDetailSerializer,
                    tags=["specialist"])
     def post(self, request, pk):
-        body = OnTheWaySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        now = field.fact_time(data.pop("occurred_at", None))
+        data, now = self.step(OnTheWaySerializer, request.data)
         return self.respond(field.task_on_the_way(user=request.user, task_id=pk, now=now,
                                                   **data))
 
@@ -101,10 +106,7 @@ class StartView(_TaskAction):
 
     @extend_schema(request=StartSerializer, responses=TaskDetailSerializer, tags=["specialist"])
     def post(self, request, pk):
-        body = StartSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        now = field.fact_time(data.pop("occurred_at", None))
+        data, now = self.step(StartSerializer, request.data)
         return self.respond(field.task_start(user=request.user, task_id=pk, now=now, **data))
 
 
@@ -123,10 +125,7 @@ class CompleteView(_TaskAction):
                     "checklist_confirmed": data.getlist("checklist_confirmed"),
                     "photos": request.FILES.getlist("photos"),
                     **({"occurred_at": data["occurred_at"]} if data.get("occurred_at") else {})}
-        body = CompleteSerializer(data=data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        now = field.fact_time(data.pop("occurred_at", None))
+        data, now = self.step(CompleteSerializer, data)
         return self.respond(field.task_complete(user=request.user, task_id=pk, now=now,
                                                 **data))
 
@@ -137,10 +136,7 @@ class ExceptionView(_TaskAction):
     @extend_schema(request=ExceptionSerializer, responses=TaskDetailSerializer,
                    tags=["specialist"])
     def post(self, request, pk):
-        body = ExceptionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        now = field.fact_time(data.pop("occurred_at", None))
+        data, now = self.step(ExceptionSerializer, request.data)
         task = field.task_report_exception(user=request.user, task_id=pk, now=now, **data)
         return Response(TaskSerializer(task, context={"request": request}).data)
 
