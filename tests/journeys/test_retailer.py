@@ -28,7 +28,7 @@ def _orderable_item(retailer):
 
 
 def test_a_retailer_walks_the_whole_loop_on_a_phone(browser, demo, walk, tmp_path):
-    browser.phone()
+    walk.phone()
     walk.login(demo.retailer.user)
     assert walk.driver.current_url.endswith("/m/")
     walk.fits_phone()

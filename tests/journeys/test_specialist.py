@@ -18,7 +18,7 @@ def test_a_specialist_reads_the_day_on_a_phone(browser, demo, walk):
     mine = list(ServiceTask.objects.filter(specialist=demo.specialist, service_date=today)
                 .order_by("sequence"))
     assert mine, "the demo planned nothing for sp001 today"
-    browser.phone()
+    walk.phone()
     walk.login(demo.specialist.user)
     assert walk.driver.current_url.endswith("/s/")
     walk.fits_phone()
