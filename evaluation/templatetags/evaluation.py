@@ -29,7 +29,8 @@ def review_form(context, demand):
     """The manager's review of a finished service on its demand page (the third leg of the
     evaluation): the form once ``evaluation.services.review_refusal`` allows it, with the
     review already given, if any."""
-    review = getattr(demand, "review", None) if hasattr(demand, "review") else None
+    # A missing one-to-one raises on access; getattr's default answers "no review yet".
+    review = getattr(demand, "review", None)
     return {"demand": demand, "shown": review_refusal(demand=demand) is None,
             "review": review, "is_complaint": demand.kind == DemandKind.COMPLAINT,
             "csrf_token": context.get("csrf_token"), "stars": range(1, 6)}

@@ -242,3 +242,27 @@ def test_the_manager_page_offers_the_fields_each_action_needs(org):
                            {"action": "accept", "reply_due_on": due})
     assert accepted.status_code == 302
     assert Demand.objects.get(pk=suggestion.pk).status == DemandStatus.ACCEPTED
+
+
+def test_the_review_form_refuses_bad_input_and_other_districts(org):
+    """The third leg through its page: a bad star count is said and writes nothing; another
+    district's manager gets a 404; a good review is kept and can be corrected."""
+    from evaluation.models import ManagerReview
+
+    done = make_demand(org.retailer_north, status=DemandStatus.COMPLETED,
+                       assignee=org.specialist_north, completed_at=timezone.now())
+    url = f"/dashboard/demands/{done.pk}/review/"
+    south = login(org.manager_south)
+    assert south.post(url, {"quality": "4", "audit_passed": "on"}).status_code == 404
+    north = login(org.manager_north)
+    page = north.get(f"/dashboard/demands/{done.pk}/").content.decode()
+    assert 'class="d-act review-form"' in page
+    bad = north.post(url, {"quality": "nine"}, follow=True)
+    assert bad.status_code == 200 and "1 to 5" in bad.content.decode()
+    assert not ManagerReview.objects.filter(demand=done).exists()
+    assert north.post(url, {"quality": "4", "audit_passed": "on"}).status_code == 302
+    assert north.post(url, {"quality": "2"}).status_code == 302
+    review = ManagerReview.objects.get(demand=done)
+    assert review.quality == 2 and review.audit_passed is False
+    retailer = login(org.retailer_north.user)
+    assert retailer.post(url, {"quality": "5"}).status_code == 403
