@@ -12,10 +12,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from zhifu.accounts.models import Specialist
+from zhifu.accounts.models import Skill, Specialist
 
 from . import solver
 from .choices import PINNED, TaskStatus
@@ -76,19 +78,36 @@ def _skills(task: ServiceTask) -> tuple[tuple[str, int], ...]:
     return tuple((s["code"], int(s.get("level", 1))) for s in task.required_skills)
 
 
+def _finished_today(specialists: list[Specialist], day: dt.date,
+                    now: dt.datetime | None) -> dict[int, int]:
+    """How many of the day's tasks each specialist has under way or done (a re-plan)."""
+    if now is None or timezone.localdate(now) != day:
+        return {}
+    rows = (ServiceTask.objects.filter(specialist__in=[s.pk for s in specialists],
+                                       service_date=day,
+                                       status__in=(TaskStatus.IN_PROGRESS, TaskStatus.DONE))
+            .values_list("specialist_id").annotate(n=Count("id")))
+    return dict(rows)
+
+
 def build_problem(*, tasks: list[ServiceTask], specialists: list[Specialist], day: dt.date,
                   now: dt.datetime | None = None, name: str = "day") -> solver.Problem:
     """The day as the solver sees it. Accepted work is pinned to its specialist."""
     solver_specialists = []
+    finished = _finished_today(specialists, day, now)
     for s in specialists:
         available = specialist_availability(specialist=s, day=day, now=now)
-        shift_end = minutes_of(s.shift_end)
+        # The day's limits: its minutes count from the shift's start, its tasks include
+        # those already under way or done (they are not in the problem).
+        shift_end = min(minutes_of(s.shift_end),
+                        minutes_of(s.shift_start) + s.daily_minutes_limit)
         solver_specialists.append(solver.Specialist(
             id=str(s.pk),
             start=available.location,
             end=(s.base_lat, s.base_lng),
             shift_start=min(available.from_minute, shift_end),
             shift_end=shift_end,
+            capacity=max(0, s.daily_task_limit - finished.get(s.pk, 0)),
             skills={x.skill.code: x.level for x in s.skill_levels.all()},
             radius_km=s.service_radius_km,
             district=s.home_district.code,
@@ -109,6 +128,7 @@ def build_problem(*, tasks: list[ServiceTask], specialists: list[Specialist], da
             skills=_skills(t),
             mandatory=t.mandatory,
             pinned_to=pinned,
+            demand=1.0,  # each task counts once against the specialist's daily limit
             district=t.district.code,
         ))
     return solver.Problem.from_coordinates(solver_tasks, solver_specialists, DEFAULT_TRAVEL,
@@ -136,8 +156,10 @@ def solve_plan(*, problem: solver.Problem, seconds: float, seed: int, options: d
             return False
 
         callbacks.append(report)
+    params = solver_params(options)
     result = solver.solve(problem, stop=solver.MaxSeconds(seconds), seed=seed,
-                          params=solver_params(options), callbacks=callbacks)
+                          params=params, callbacks=callbacks)
+    reasons = unserved_reasons(problem, params, [u.task_id for u in result.unserved])
     return {
         "feasible": result.feasible,
         "violations": [v.message for v in result.violations],
@@ -152,12 +174,52 @@ def solve_plan(*, problem: solver.Problem, seconds: float, seed: int, options: d
             }
             for r in result.routes
         ],
-        "unserved": [{"task": u.task_id, "reason": u.reason, "mandatory": u.mandatory,
-                      "priority": u.priority} for u in result.unserved],
+        "unserved": [{"task": u.task_id, "reason": reasons.get(u.task_id, u.reason),
+                      "mandatory": u.mandatory, "priority": u.priority}
+                     for u in result.unserved],
         "explanations": result.explanations,
         "stats": {k: v for k, v in result.stats.items()
                   if isinstance(v, (int, float, str, bool))},
     }
+
+
+def skill_name(code: str) -> str:
+    """A skill as people call it (its code when the catalogue no longer has it)."""
+    return Skill.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+def unserved_reasons(problem: solver.Problem, params: solver.Params,
+                     task_ids: list[str]) -> dict[str, str]:
+    """Why each of these tasks was left out, in words a district lead reads (the platform's
+    language): nobody has the skill, the radius, the window, a full day, or simply no room
+    left among those who could."""
+    if not task_ids:
+        return {}
+    verdict = compute_eligibility(problem, params)
+    index = {t.id: i for i, t in enumerate(problem.tasks)}
+    with translation.override(settings.LANGUAGE_CODE):
+        return {task_id: _district_refusal(verdict.kinds.get(index[task_id]),
+                                           problem.tasks[index[task_id]], problem)
+                for task_id in task_ids}
+
+
+def _district_refusal(kind: str | None, task: solver.Task, problem: solver.Problem) -> str:
+    if kind == "skill":
+        missing = [(name, level) for name, level in task.skills
+                   if all(s.level(name) < level for s in problem.specialists)]
+        if missing:
+            return _("no specialist here has skill %(skill)s level %(level)s") % {
+                "skill": skill_name(missing[0][0]), "level": missing[0][1]}
+        return _("no specialist here has all the skills it needs")
+    if kind == "radius":
+        return _("outside every specialist's service radius")
+    if kind == "window":
+        return _("its time window cannot be met within the working day")
+    if kind == "capacity":
+        return _("every specialist who could serve it has a full day")
+    if kind == "other":
+        return _("no specialist can serve it")
+    return _("no specialist who could serve it had room left in the day")
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -192,7 +254,8 @@ def _refusal(kind: str, task: ServiceTask, need: solver.Task, specialist: Specia
     if kind == "skill":
         name, level = next(((n, lv) for n, lv in need.skills if has.level(n) < lv),
                            need.skills[0])
-        return _("needs skill %(skill)s level %(level)s") % {"skill": name, "level": level}
+        return _("needs skill %(skill)s level %(level)s") % {"skill": skill_name(name),
+                                                              "level": level}
     if kind == "radius":
         km = distance_km((specialist.base_lat, specialist.base_lng),
                          (task.retailer.latitude, task.retailer.longitude))

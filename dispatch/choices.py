@@ -27,6 +27,14 @@ PINNED = (TaskStatus.ACCEPTED,)
 ACTIVE = (*MOVABLE, *PINNED, TaskStatus.IN_PROGRESS)
 
 
+class TaskFate(models.TextChoices):
+    """What became of a task its day ended without (``services.rollover``)."""
+
+    ROLLED_OVER = "rolled_over", _("Rolled over to the next working day")
+    ESCALATED = "escalated", _("Escalated to the district lead")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class DispatchMode(models.TextChoices):
     COMMAND = "command", _("Command mode: the system assigns")
     GRAB = "grab", _("Grab mode: specialists claim open tasks")

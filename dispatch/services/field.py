@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from demands import selectors as demand_selectors
 from demands import services as demand_services
 from demands.choices import DemandStatus
 from zhifu.access import CHANGE, restrict
@@ -28,6 +29,7 @@ from .. import adapter
 from ..choices import DispatchMode, ExceptionKind, TaskStatus
 from ..lifecycle import require_state, target_of
 from ..models import ServiceTask, TaskEvent, TaskPhoto
+from .rollover import roll_over
 from .runs import replan_day
 
 # A check-in further than this from the shop is flagged for the manager.
@@ -196,6 +198,34 @@ def task_complete(*, user, task_id: int, notes: str, checklist_confirmed: list[s
     return task
 
 
+def _asked_for_this_time(task: ServiceTask) -> bool:
+    """The retailer chose this day's time window for the work (its demand said so)."""
+    demand = task.demand if task.demand_id else None
+    if demand is None or demand.preferred_start is None:
+        return False
+    return timezone.localtime(demand.preferred_start).date() == task.service_date
+
+
+def _after_shop_closed(task: ServiceTask, *, user, now: dt.datetime) -> None:
+    """A closed shop is tried again in a later slot of the day, or on the next working day
+    when none is left, never as the reporter's very next stop; unless the retailer asked
+    for this time, when it stays in its window."""
+    if _asked_for_this_time(task):
+        return
+    retry = timezone.localtime(now) + dt.timedelta(
+        minutes=settings.DISPATCH_SHOP_CLOSED_RETRY_MINUTES)
+    latest = dt.datetime.combine(retry.date(), task.window_end, tzinfo=retry.tzinfo)
+    if (retry.date() == task.service_date
+            and retry + dt.timedelta(minutes=task.service_minutes) <= latest):
+        task.window_start = max(task.window_start, retry.time().replace(microsecond=0))
+        task.save(update_fields=["window_start", "updated_at"])
+        return
+    calendar = demand_selectors.work_calendar()
+    to_day = calendar.next_working_day(task.service_date)
+    roll_over(task, to_day=to_day, window=calendar.day_span(to_day), reason="shop_closed",
+              actor=user, now=now)
+
+
 def task_report_exception(*, user, task_id: int, kind: str, note: str = "",
                           now: dt.datetime | None = None) -> ServiceTask:
     """The specialist cannot do the task: it goes back to the pool and the day is
@@ -224,6 +254,8 @@ def task_report_exception(*, user, task_id: int, kind: str, note: str = "",
         task.save()
         _event(task, "exception", user, kind=kind, note=note, specialist=previous,
                at=now.isoformat())
+        if kind == ExceptionKind.SHOP_CLOSED:
+            _after_shop_closed(task, user=user, now=now)
         if task.demand_id:
             if task.demand.status != DemandStatus.ESCALATED:
                 demand_services.demand_escalate(

@@ -37,6 +37,7 @@ from ..choices import MOVABLE, PINNED, DispatchMode, RunStatus, RunTrigger, Task
 from ..models import DispatchRun, DistrictSolve, ServiceTask, TaskEvent
 from .follow import demand_follow_task
 from .generation import tasks_generate, tasks_withdraw_cancelled
+from .rollover import days_close
 
 logger = logging.getLogger(__name__)
 # Runs name their task (dispatch/tasks.py) instead of importing it.
@@ -118,7 +119,10 @@ def run_start(*, actor, day: dt.date, district_ids: list[int] | None = None,
 def nightly_run_start(*, seconds: float) -> DispatchRun:
     """The nightly run: every district, for the next working day of the company's calendar
     (a holiday is skipped, a make-up working day is planned)."""
-    day = demand_selectors.work_calendar().next_working_day(timezone.localdate())
+    today = timezone.localdate()
+    # Today is over: every task left undone gets its fate before tomorrow is planned.
+    days_close(through=today)
+    day = demand_selectors.work_calendar().next_working_day(today)
     return run_start(actor=None, day=day, seconds=seconds, trigger=RunTrigger.SCHEDULE)
 
 
@@ -180,6 +184,8 @@ def run_claim(*, run_id: int) -> DispatchRun | None:
         # A retried run solves every district again from scratch.
         run.district_solves.update(status=RunStatus.QUEUED, plan={}, error="", progress=0.0)
     district_ids = list(run.districts.values_list("id", flat=True))
+    # Work of a past day nobody closed (the evening job did not run) is given its fate first.
+    days_close(through=timezone.localdate() - dt.timedelta(days=1))
     tasks_generate(day=run.service_date, district_ids=district_ids)
     tasks_withdraw_cancelled(day=run.service_date, district_ids=district_ids)
     return run

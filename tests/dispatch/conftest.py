@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from dispatch.choices import TaskSource
 from dispatch.models import ServiceTask
+from dispatch.services.runs import run_start
 from tests import factories
 
 
@@ -37,3 +38,22 @@ def city(db, day):
              for i in range(6)]
     return SimpleNamespace(district=district, manager=manager, trainer=trainer, plain=plain,
                            shops=shops, day=day)
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run on-commit work (the queued run) as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def start(city, commit):
+    def _start(**kwargs):
+        options = {"actor": city.manager, "day": city.day, "seconds": 1, "seed": 3}
+        options.update(kwargs)
+        with commit():
+            run = run_start(**options)
+        run.refresh_from_db()
+        return run
+
+    return _start

@@ -14,28 +14,10 @@ from dispatch.services import runs
 from dispatch.tasks import execute_run
 from tests import factories
 from tests.dispatch.conftest import make_task
+from zhifu.accounts.models import Specialist
 from zhifu.core.errors import DomainError, PermissionDenied
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run on-commit work (the queued run) as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def start(city, commit):
-    def _start(**kwargs):
-        options = {"actor": city.manager, "day": city.day, "seconds": 1, "seed": 3}
-        options.update(kwargs)
-        with commit():
-            run = runs.run_start(**options)
-        run.refresh_from_db()
-        return run
-
-    return _start
 
 
 def test_a_run_assigns_every_task_with_its_reasons(city, start):
@@ -68,7 +50,9 @@ def test_skills_are_never_violated_and_impossible_work_says_why(city, start):
     impossible.refresh_from_db()
     assert training.specialist_id == city.trainer.pk
     assert impossible.status == TaskStatus.OPEN and impossible.specialist_id is None
-    assert "cigar" in impossible.unserved_reason
+    # Why, in the platform's language, naming the skill as people know it.
+    reason = impossible.unserved_reason
+    assert reason.startswith("本片区没有") and "雪茄经营" in reason
     assert run.result["unserved"] == 1
 
 
@@ -284,3 +268,22 @@ def test_the_nightly_run_plans_the_next_working_day_of_the_calendar(
     with mock.patch.object(runs.timezone, "localdate", return_value=today), commit():
         run = runs.nightly_run_start(seconds=1)
     assert run.service_date == planned and run.trigger == RunTrigger.SCHEDULE
+
+
+def test_a_plan_keeps_each_specialists_daily_limits(city, start):
+    Specialist.objects.filter(pk=city.trainer.pk).update(daily_task_limit=2)
+    Specialist.objects.filter(pk=city.plain.pk).update(daily_minutes_limit=60)
+    tasks = [make_task(shop, city.day, service_minutes=20) for shop in city.shops]
+    run = start()
+    by_specialist = {}
+    for task in ServiceTask.objects.filter(pk__in=[t.pk for t in tasks]):
+        by_specialist.setdefault(task.specialist_id, []).append(task)
+    assert len(by_specialist.get(city.trainer.pk, [])) <= 2
+    plain = sorted(by_specialist.get(city.plain.pk, []), key=lambda t: t.planned_start)
+    assert plain
+    shift_start = timezone.make_aware(dt.datetime.combine(city.day, dt.time(8, 30)))
+    assert plain[-1].planned_end <= shift_start + dt.timedelta(minutes=60)
+    # What no one had room for is left open, saying so.
+    left = by_specialist.get(None, [])
+    assert run.result["unserved"] == len(left) >= 6 - 2 - 2
+    assert all("排满" in t.unserved_reason or "任务已满" in t.unserved_reason for t in left)

@@ -179,7 +179,8 @@ class SpecialistSkillInline(admin.TabularInline):
 @admin.register(Specialist)
 class SpecialistAdmin(TableImportExportMixin, admin.ModelAdmin):
     list_display = ("employee_no", "user", "home_district", "service_radius_km", "shift_start",
-                    "shift_end", "active")
+                    "shift_end", "daily_task_limit", "daily_minutes_limit", "active")
+    list_editable = ("daily_task_limit", "daily_minutes_limit")
     list_filter = ("home_district", "education", "title", "active")
     search_fields = ("employee_no", "user__username", "user__first_name")
     filter_horizontal = ("districts",)

@@ -193,6 +193,15 @@ class Specialist(models.Model):
                                           validators=[MinValueValidator(0.1)])
     shift_start = models.TimeField(_("shift start"), default="08:30")
     shift_end = models.TimeField(_("shift end"), default="17:30")
+    # The most a dispatch plan gives one specialist in a day (the plan's hard limits;
+    # the balance term evens out the rest).
+    daily_task_limit = models.PositiveSmallIntegerField(
+        _("tasks a day at most"), default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(80)])
+    daily_minutes_limit = models.PositiveSmallIntegerField(
+        _("working minutes a day at most"), default=480,
+        help_text=_("From the start of the shift to the return; the shift's end still holds."),
+        validators=[MinValueValidator(30), MaxValueValidator(720)])
     education = models.CharField(_("highest education"), max_length=16,
                                  choices=Education.choices, default=Education.COLLEGE)
     years_in_post = models.PositiveSmallIntegerField(_("years in post"), default=0)

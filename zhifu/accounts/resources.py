@@ -243,6 +243,12 @@ class SpecialistResource(PersonalDataMixin, TabularResource):
                                attribute="service_radius_km")
     shift_start = Column("上班时间", "Shift start", Time(dt.time(8, 30)), attribute="shift_start")
     shift_end = Column("下班时间", "Shift end", Time(dt.time(17, 30)), attribute="shift_end")
+    daily_task_limit = Column("每日任务上限", "Tasks a day at most",
+                              Number(int, required=False, default=25),
+                              attribute="daily_task_limit")
+    daily_minutes_limit = Column("每日工作分钟上限", "Working minutes a day at most",
+                                 Number(int, required=False, default=480),
+                                 attribute="daily_minutes_limit")
     skills = Column("技能", "Skills")
     education = Column("最高学历", "Highest education",
                        Choice(Education, default=Education.COLLEGE), attribute="education")
@@ -254,7 +260,8 @@ class SpecialistResource(PersonalDataMixin, TabularResource):
 
     key_columns = ("employee_no",)
     written_fields = (
-        "base_lat", "base_lng", "service_radius_km", "shift_start", "shift_end", "education",
+        "base_lat", "base_lng", "service_radius_km", "shift_start", "shift_end",
+        "daily_task_limit", "daily_minutes_limit", "education",
         "years_in_post", "certificates", "title", "home_district_id",
     )
     clean_exclude = ("user", "home_district")

@@ -338,6 +338,16 @@ DISPATCH_QUEUED_GRACE_SECONDS = int(os.environ.get("DISPATCH_QUEUED_GRACE_SECOND
 # Bounds on what one person may ask of the solver (docs/security.md, "unbounded work").
 DISPATCH_PLAN_HORIZON_DAYS = int(os.environ.get("DISPATCH_PLAN_HORIZON_DAYS", "14"))
 DISPATCH_RUNS_PER_HOUR = int(os.environ.get("DISPATCH_RUNS_PER_HOUR", "30"))
+# The end of a field day (dispatch.services.rollover): how much more urgent undone work
+# becomes each day it is rolled over, after how many rollovers a demand's task is escalated
+# to the district lead, and how many times a missed planned visit is carried forward.
+DISPATCH_ROLLOVER_PRIORITY_STEP = float(os.environ.get("DISPATCH_ROLLOVER_PRIORITY_STEP", "20"))
+DISPATCH_ESCALATE_AFTER_ROLLOVERS = int(os.environ.get("DISPATCH_ESCALATE_AFTER_ROLLOVERS", "2"))
+DISPATCH_VISIT_MAX_ROLLOVERS = int(os.environ.get("DISPATCH_VISIT_MAX_ROLLOVERS", "2"))
+# A "shop closed" report sends the visit to another slot at least this many minutes later
+# (or to the next working day when the day has no such slot left), not straight back.
+DISPATCH_SHOP_CLOSED_RETRY_MINUTES = int(os.environ.get("DISPATCH_SHOP_CLOSED_RETRY_MINUTES",
+                                                        "120"))
 
 # --- people's data ------------------------------------------------------------------
 # Log lines never carry a full phone or ID number (the masking filter on every handler) and
