@@ -91,8 +91,11 @@ def _finished_today(specialists: list[Specialist], day: dt.date,
 
 
 def build_problem(*, tasks: list[ServiceTask], specialists: list[Specialist], day: dt.date,
-                  now: dt.datetime | None = None, name: str = "day") -> solver.Problem:
-    """The day as the solver sees it. Accepted work is pinned to its specialist."""
+                  now: dt.datetime | None = None, name: str = "day",
+                  pins: dict[int, int] | None = None) -> solver.Problem:
+    """The day as the solver sees it. Accepted work is pinned to its specialist, and so is
+    each task ``pins`` maps (task id to specialist id)."""
+    pins = pins or {}
     solver_specialists = []
     finished = _finished_today(specialists, day, now)
     for s in specialists:
@@ -116,6 +119,8 @@ def build_problem(*, tasks: list[ServiceTask], specialists: list[Specialist], da
     solver_tasks = []
     for t in tasks:
         pinned = str(t.specialist_id) if t.status in PINNED and t.specialist_id else None
+        if t.pk in pins:
+            pinned = str(pins[t.pk])
         if pinned is not None and pinned not in ids:
             pinned = None  # its specialist dropped out: the task is free again
         solver_tasks.append(solver.Task(

@@ -16,7 +16,7 @@ class RunForm(forms.Form):
     seconds = forms.FloatField(label=_("Time limit per district (seconds)"), min_value=1,
                                max_value=600, initial=20)
     allow_cross_district = forms.BooleanField(label=_("Allow cross-district help"),
-                                              required=False)
+                                              required=False, initial=True)
 
     def __init__(self, *args, districts=(), **kwargs):
         super().__init__(*args, **kwargs)

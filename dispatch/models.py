@@ -24,6 +24,10 @@ class DispatchRun(JobRow):
                                default=RunTrigger.MANUAL)
     seed = models.PositiveIntegerField(_("seed"), default=1)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # After every district is solved: the neighbours' routes that take on work a district
+    # could not serve (services.reinforcement), before the merge applies them all.
+    reinforcement = models.JSONField(_("cross-district reinforcement"), default=dict,
+                                     blank=True)
 
     class Meta(JobRow.Meta):
         verbose_name = _("dispatch run")

@@ -117,4 +117,4 @@ class RunCreateSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=DispatchMode.choices, default=DispatchMode.COMMAND)
     seconds = NumberField(min_value=1, max_value=600, default=20)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=1)
-    allow_cross_district = serializers.BooleanField(default=False)
+    allow_cross_district = serializers.BooleanField(default=True)

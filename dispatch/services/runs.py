@@ -37,6 +37,7 @@ from ..choices import MOVABLE, PINNED, DispatchMode, RunStatus, RunTrigger, Task
 from ..models import DispatchRun, DistrictSolve, ServiceTask, TaskEvent
 from .follow import demand_follow_task
 from .generation import tasks_generate, tasks_withdraw_cancelled
+from .reinforcement import reinforcement_plan
 from .rollover import days_close
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def _lease_expired(run: DispatchRun) -> bool:
 
 def run_start(*, actor, day: dt.date, district_ids: list[int] | None = None,
               mode: str = DispatchMode.COMMAND, seconds: float = 20.0, seed: int = 1,
-              allow_cross_district: bool = False, trigger: str = RunTrigger.MANUAL,
+              allow_cross_district: bool = True, trigger: str = RunTrigger.MANUAL,
               now: dt.datetime | None = None) -> DispatchRun:
     """Plan ``day`` for the districts (default: all the actor manages). ``actor=None`` is the
     system (schedules, re-plans)."""
@@ -180,7 +181,8 @@ def run_claim(*, run_id: int) -> DispatchRun | None:
         run.attempts += 1
         # A retried run's lease counts from this attempt.
         run.started_at = None
-        job_row_mark_running(run, fields=("attempts",))
+        run.reinforcement = {}
+        job_row_mark_running(run, fields=("attempts", "reinforcement"))
         # A retried run solves every district again from scratch.
         run.district_solves.update(status=RunStatus.QUEUED, plan={}, error="", progress=0.0)
     district_ids = list(run.districts.values_list("id", flat=True))
@@ -250,6 +252,17 @@ def district_solve(*, solve_id: int) -> None:
     run_merge_if_complete(run_id=run.pk)
 
 
+def _plan_moment(run: DispatchRun) -> dt.datetime | None:
+    """From when the run may plan: a re-plan from its change; today, from now (nothing
+    is planned before the moment of planning); another day, from the shift's start."""
+    as_of = run.params.get("as_of")
+    moment = dt.datetime.fromisoformat(as_of) if as_of else None
+    if run.service_date == timezone.localdate():
+        now = timezone.now()
+        moment = max(moment, now) if moment else now
+    return moment
+
+
 def _solve_command(run: DispatchRun, solve: DistrictSolve) -> dict:
     tasks = _plannable(run, solve.district_id)
     specialists = _district_specialists(solve.district_id, run.service_date)
@@ -259,14 +272,9 @@ def _solve_command(run: DispatchRun, solve: DistrictSolve) -> dict:
         return {"routes": [], "explanations": {}, "feasible": True, "unserved": [
             {"task": str(t.pk), "reason": _("no specialist works in this district"),
              "mandatory": t.mandatory, "priority": t.priority} for t in tasks]}
-    as_of = run.params.get("as_of")
-    now = dt.datetime.fromisoformat(as_of) if as_of else None
-    if run.service_date == timezone.localdate():
-        # Planning today: nothing may be planned before the moment of planning.
-        moment = timezone.now()
-        now = max(now, moment) if now else moment
     problem = adapter.build_problem(tasks=tasks, specialists=specialists, day=run.service_date,
-                                    now=now, name=f"run{run.pk}-{solve.district_id}")
+                                    now=_plan_moment(run),
+                                    name=f"run{run.pk}-{solve.district_id}")
     last = [0.0]
 
     def on_progress(fraction: float) -> None:
@@ -275,8 +283,12 @@ def _solve_command(run: DispatchRun, solve: DistrictSolve) -> dict:
             last[0] = time.monotonic()
             DistrictSolve.objects.filter(pk=solve.pk).update(progress=fraction)
 
+    # A district's own plan keeps its people's service radius; "cross-district help" is the
+    # reinforcement after it (services.reinforcement).
     return adapter.solve_plan(problem=problem, seconds=float(run.params.get("seconds", 20)),
-                              seed=run.seed, options=run.params, on_progress=on_progress)
+                              seed=run.seed,
+                              options={**run.params, "allow_cross_district": False},
+                              on_progress=on_progress)
 
 
 def run_merge_if_complete(*, run_id: int) -> None:
@@ -295,22 +307,91 @@ def run_merge_if_complete(*, run_id: int) -> None:
         if failed:
             job_row_finish(run, error="; ".join(f"{s.district_id}: {s.error}" for s in failed))
             return
-        job_row_finish(run, result=_apply(run, solves))
+        reinforce = not run.reinforcement
+        if reinforce:
+            # This caller (and only it, under the lock) looks for help across districts.
+            run.reinforcement = {"state": "solving"}
+            run.save(update_fields=["reinforcement"])
+        else:
+            job_row_finish(run, result=_apply(run, solves, run.reinforcement))
+    if reinforce:
+        try:
+            help_plan = reinforcement_plan(run=run, solves=solves, now=_plan_moment(run))
+        except Exception:  # noqa: BLE001 - the districts' own plans still apply
+            logger.exception("run %s: cross-district reinforcement failed", run_id)
+            help_plan = {"routes": [], "borrowed": [], "failed": True}
+        DispatchRun.objects.filter(pk=run_id).update(
+            reinforcement={"state": "done", **help_plan})
+        run_merge_if_complete(run_id=run_id)
+        return
     _notify_changes(run)
     _notify_unserved(run)
+    _notify_borrowed(run)
 
 
-def _apply(run: DispatchRun, solves: list[DistrictSolve]) -> dict:
-    """Write the merged plan onto the tasks (inside the merge transaction)."""
+def _locked_lender_tasks(ids: set[int]) -> dict[str, ServiceTask]:
+    """The tasks of lenders outside the run's districts, locked like the run's own."""
+    if not ids:
+        return {}
+    rows = (ServiceTask.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids, status__in=(*MOVABLE, *PINNED))
+            .select_related("retailer", "district"))
+    return {str(t.pk): t for t in rows}
+
+
+def _apply(run: DispatchRun, solves: list[DistrictSolve], reinforcement: dict) -> dict:
+    """Write the merged plan onto the tasks (inside the merge transaction): each district's
+    own plan, with the routes of specialists lent to a neighbour replaced by the
+    reinforcement's."""
     summary = {"served": 0, "unserved": 0, "tasks": 0, "travel_minutes": 0.0,
                "served_priority": 0.0, "unserved_priority": 0.0, "districts": {}}
     changed: dict[int, set[int]] = {}
     kept: list[int] = []
+    tasks: dict[str, ServiceTask] = {}
     for solve in solves:
-        district_tasks = {str(t.pk): t for t in _plannable(run, solve.district_id, lock=True)}
+        tasks.update({str(t.pk): t for t in _plannable(run, solve.district_id, lock=True)})
+    lent = {int(r["specialist"]): r for r in reinforcement.get("routes", [])}
+    borrowed = {b["task"] for b in reinforcement.get("borrowed", [])}
+    tasks.update(_locked_lender_tasks({int(v["task"]) for r in lent.values()
+                                       for v in r["visits"]} - {int(k) for k in tasks}))
+    explanations = dict(reinforcement.get("explanations", {}))
+    updates = []
+
+    def place(route: dict) -> int:
+        specialist_id = int(route["specialist"])
+        placed = 0
+        for position, visit in enumerate(route["visits"], start=1):
+            task = tasks.get(visit["task"])
+            if task is None:
+                continue
+            if _promised(task, specialist_id):
+                kept.append(task.pk)
+                continue
+            if task.specialist_id != specialist_id:
+                changed.setdefault(specialist_id, set()).add(task.pk)
+                if task.specialist_id:
+                    changed.setdefault(task.specialist_id, set()).add(task.pk)
+            task.specialist_id = specialist_id
+            task.sequence = position
+            task.planned_start = adapter.local_datetime(run.service_date, visit["start"])
+            task.planned_end = adapter.local_datetime(run.service_date, visit["end"])
+            if task.status in MOVABLE:
+                task.status = TaskStatus.ASSIGNED
+            task.mode, task.run = DispatchMode.COMMAND, run
+            task.explanation = explanations.get(visit["task"], {})
+            task.unserved_reason = ""
+            updates.append(task)
+            placed += 1
+            summary["served"] += 1
+            summary["served_priority"] += task.priority
+        summary["travel_minutes"] += float(route.get("travel", 0.0))
+        return placed
+
+    for solve in solves:
+        district_tasks = [t for t in tasks.values() if t.district_id == solve.district_id]
         plan = solve.plan
         if plan.get("grab"):
-            movable = [t for t in district_tasks.values() if t.status in MOVABLE]
+            movable = [t for t in district_tasks if t.status in MOVABLE]
             for task in movable:
                 task.status, task.mode, task.run = TaskStatus.OFFERED, DispatchMode.GRAB, run
                 task.specialist, task.sequence = None, None
@@ -321,37 +402,16 @@ def _apply(run: DispatchRun, solves: list[DistrictSolve]) -> dict:
             summary["districts"][str(solve.district_id)] = {"offered": len(movable)}
             summary["tasks"] += len(district_tasks)
             continue
-        updates = []
-        explanations = plan.get("explanations", {})
+        explanations.update({k: v for k, v in plan.get("explanations", {}).items()
+                             if k not in borrowed})
+        served = 0
         for route in plan.get("routes", []):
-            specialist_id = int(route["specialist"])
-            for position, visit in enumerate(route["visits"], start=1):
-                task = district_tasks.get(visit["task"])
-                if task is None:
-                    continue
-                if _promised(task, specialist_id):
-                    kept.append(task.pk)
-                    continue
-                if task.specialist_id != specialist_id:
-                    changed.setdefault(specialist_id, set()).add(task.pk)
-                    if task.specialist_id:
-                        changed.setdefault(task.specialist_id, set()).add(task.pk)
-                task.specialist_id = specialist_id
-                task.sequence = position
-                task.planned_start = adapter.local_datetime(run.service_date, visit["start"])
-                task.planned_end = adapter.local_datetime(run.service_date, visit["end"])
-                if task.status in MOVABLE:
-                    task.status = TaskStatus.ASSIGNED
-                task.mode, task.run = DispatchMode.COMMAND, run
-                task.explanation = explanations.get(visit["task"], {})
-                task.unserved_reason = ""
-                updates.append(task)
-                summary["served"] += 1
-                summary["served_priority"] += task.priority
-            summary["travel_minutes"] += float(route.get("travel", 0.0))
+            if int(route["specialist"]) not in lent:
+                served += place(route)
+        unserved = 0
         for item in plan.get("unserved", []):
-            task = district_tasks.get(item["task"])
-            if task is None:
+            task = tasks.get(item["task"])
+            if task is None or item["task"] in borrowed:
                 continue
             if _promised(task, None):
                 kept.append(task.pk)
@@ -365,22 +425,27 @@ def _apply(run: DispatchRun, solves: list[DistrictSolve]) -> dict:
             task.explanation = explanations.get(item["task"], {})
             task.run = run
             updates.append(task)
+            unserved += 1
             summary["unserved"] += 1
             summary["unserved_priority"] += task.priority
-        ServiceTask.objects.bulk_update(updates, [
-            "specialist", "sequence", "planned_start", "planned_end", "status", "mode", "run",
-            "explanation", "unserved_reason"], batch_size=1000)
-        for task in updates:
-            if task.demand_id:
-                demand_follow_task(task=task)
         summary["tasks"] += len(district_tasks)
         summary["districts"][str(solve.district_id)] = {
-            "served": sum(len(r["visits"]) for r in plan.get("routes", [])),
-            "unserved": len(plan.get("unserved", [])), "seconds": round(solve.seconds, 2),
+            "served": served, "unserved": unserved, "seconds": round(solve.seconds, 2),
             "feasible": plan.get("feasible", True),
         }
+    for route in lent.values():
+        place(route)
+    ServiceTask.objects.bulk_update(updates, [
+        "specialist", "sequence", "planned_start", "planned_end", "status", "mode", "run",
+        "explanation", "unserved_reason"], batch_size=1000)
+    for task in updates:
+        if task.demand_id:
+            demand_follow_task(task=task)
     summary["travel_minutes"] = round(summary["travel_minutes"], 1)
     summary["changed"] = {str(k): sorted(v) for k, v in changed.items()}
+    summary["borrowed"] = [b for b in reinforcement.get("borrowed", [])
+                           if b["task"] in tasks and tasks[b["task"]].specialist_id
+                           == int(b["specialist"])]
     # Accepted while the plan was being solved: the acceptance wins, the plan's move is void.
     summary["kept_accepted"] = sorted(kept)
     TaskEvent.objects.bulk_create([
@@ -429,6 +494,33 @@ def _notify_unserved(run: DispatchRun) -> None:
                              shop=task.retailer.shop_name, day=task.service_date.isoformat()),
                body=f"{task.title}: {task.unserved_reason}", link=link,
                key=f"task:{task.pk}:unserved:{task.service_date.isoformat()}")
+
+
+def _notify_borrowed(run: DispatchRun) -> None:
+    """Tell the leads of both districts which specialist was lent for which work, once."""
+    borrowed = run.result.get("borrowed", [])
+    if not borrowed:
+        return
+    tasks = (ServiceTask.objects.filter(pk__in=[int(b["task"]) for b in borrowed])
+             .select_related("district", "retailer", "specialist__user",
+                             "specialist__home_district"))
+    for task in tasks:
+        if task.specialist is None:
+            continue
+        lender = task.specialist.home_district
+        recipients = [*district_staff(task.district_id, specialists=False,
+                                      level=ManagerLevel.DISTRICT_LEAD),
+                      *district_staff(lender.pk, specialists=False,
+                                      level=ManagerLevel.DISTRICT_LEAD)]
+        notify(recipients=recipients, kind="dispatch.borrowed",
+               title=message(gettext_noop("%(person)s of %(lender)s helps %(district)s on "
+                                          "%(day)s"),
+                             person=task.specialist.user.display_name, lender=lender.name,
+                             district=task.district.name, day=task.service_date.isoformat()),
+               body=f"{task.retailer.shop_name}: {task.title}",
+               link=(f"{reverse('dispatch:board')}?date={task.service_date.isoformat()}"
+                     f"&district={task.district.code}"),
+               key=f"task:{task.pk}:borrowed:{task.specialist_id}:{task.service_date}")
 
 
 def runs_recover() -> list[int]:

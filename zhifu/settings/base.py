@@ -344,6 +344,13 @@ DISPATCH_RUNS_PER_HOUR = int(os.environ.get("DISPATCH_RUNS_PER_HOUR", "30"))
 DISPATCH_ROLLOVER_PRIORITY_STEP = float(os.environ.get("DISPATCH_ROLLOVER_PRIORITY_STEP", "20"))
 DISPATCH_ESCALATE_AFTER_ROLLOVERS = int(os.environ.get("DISPATCH_ESCALATE_AFTER_ROLLOVERS", "2"))
 DISPATCH_VISIT_MAX_ROLLOVERS = int(os.environ.get("DISPATCH_VISIT_MAX_ROLLOVERS", "2"))
+# Cross-district reinforcement (dispatch.services.reinforcement): neighbouring districts are
+# those whose centres lie this close; work worth borrowing for is mandatory or at least this
+# priority; the extra solve gets at most this many seconds.
+DISPATCH_REINFORCEMENT_KM = float(os.environ.get("DISPATCH_REINFORCEMENT_KM", "30"))
+DISPATCH_REINFORCEMENT_MIN_PRIORITY = float(
+    os.environ.get("DISPATCH_REINFORCEMENT_MIN_PRIORITY", "70"))
+DISPATCH_REINFORCEMENT_SECONDS = float(os.environ.get("DISPATCH_REINFORCEMENT_SECONDS", "5"))
 # A "shop closed" report sends the visit to another slot at least this many minutes later
 # (or to the next working day when the day has no such slot left), not straight back.
 DISPATCH_SHOP_CLOSED_RETRY_MINUTES = int(os.environ.get("DISPATCH_SHOP_CLOSED_RETRY_MINUTES",
