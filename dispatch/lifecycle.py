@@ -100,3 +100,35 @@ def require_state(task, action: str) -> None:
     if not may_from_state(task, action):
         raise Conflict(_("This cannot be done while the task is %(status)s.")
                        % {"status": task.get_status_display()}, code="wrong_state")
+
+
+# What each step on a task's history says, in the reader's language.
+EVENT_LABELS = {
+    "accepted": gettext_lazy("Accepted"), "claimed": gettext_lazy("Taken from the pool"),
+    "on_the_way": gettext_lazy("On the way"), "started": gettext_lazy("Checked in"),
+    "completed": gettext_lazy("Completed"), "exception": gettext_lazy("Problem reported"),
+    "reassigned": gettext_lazy("Moved by a manager"), "cancelled": gettext_lazy("Cancelled"),
+    "withdrawn": gettext_lazy("Withdrawn with its demand"),
+    "planned": gettext_lazy("Planned by a run"), "freed": gettext_lazy("Freed by an absence"),
+    "urgent_added": gettext_lazy("Added as urgent work"),
+    "released": gettext_lazy("Left a specialist's day"),
+    "rolled_over": gettext_lazy("Rolled over to the next working day"),
+    "escalated": gettext_lazy("Escalated to the district lead"),
+}
+
+
+def require_version(task, expected: int | None) -> None:
+    """409 when the caller read an older version of the task than there is now (it sent
+    ``If-Match``), saying what happened since and giving the version to retry with."""
+    if expected is None or expected == task.version:
+        return
+    since = list(task.events.filter(task_version__gt=expected).order_by("id")[:20])
+    what = "、".join(dict.fromkeys(str(EVENT_LABELS.get(e.action, e.action)) for e in since))
+    error = Conflict(_("This task changed since you read it (version %(yours)s, now "
+                       "%(now)s): %(what)s.") % {"yours": expected, "now": task.version,
+                                                 "what": what or _("updated")},
+                     code="version_conflict")
+    error.extra = {"version": task.version, "changes": [
+        {"action": e.action, "label": str(EVENT_LABELS.get(e.action, e.action)),
+         "at": e.created_at.isoformat(), "version": e.task_version} for e in since]}
+    raise error

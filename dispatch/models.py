@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifu.core.models import JobRow
@@ -61,6 +62,29 @@ class DistrictSolve(models.Model):
         return f"run {self.run_id} / {self.district_id}"
 
 
+class TaskQuerySet(models.QuerySet):
+    """Every write of tasks goes through here or ``ServiceTask.save``: each one raises the
+    task's ``version`` and ``updated_at`` (what a phone's "changes since" reads) and
+    leaves a ``released`` event when a task leaves its specialist's day."""
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        now = timezone.now()
+        for task in objs:
+            task.version += 1
+            task.updated_at = now
+        updated = super().bulk_update(objs, {*fields, "version", "updated_at"},
+                                      batch_size=batch_size)
+        TaskEvent.objects.bulk_create([event for task in objs
+                                       if (event := task.release_event()) is not None])
+        return updated
+
+    def update(self, **kwargs):
+        kwargs.setdefault("version", models.F("version") + 1)
+        kwargs.setdefault("updated_at", timezone.now())
+        return super().update(**kwargs)
+
+
 class ServiceTask(models.Model):
     """A piece of field work for one day: a retailer's demand or a planned visit."""
 
@@ -113,7 +137,12 @@ class ServiceTask(models.Model):
                                       choices=ExceptionKind.choices, blank=True)
     exception_note = models.CharField(_("exception note"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    # Raised by every write: a phone sends the version it saw (If-Match) and is refused with
+    # what changed when someone else wrote in between.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service task")
@@ -133,6 +162,37 @@ class ServiceTask(models.Model):
     def __str__(self) -> str:
         return f"{self.title} @ {self.retailer_id} {self.service_date}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+        super().save(*args, **kwargs)
+        event = self.release_event()
+        if event is not None:
+            event.save()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        task = super().from_db(db, field_names, values)
+        task._held = task._holder()
+        return task
+
+    def _holder(self) -> tuple:
+        return (self.__dict__.get("specialist_id"), self.__dict__.get("service_date"))
+
+    def release_event(self) -> "TaskEvent | None":
+        """A ``released`` event when this task left the day of the specialist who held it
+        when it was read (moved to someone else, back to the pool, or to another day)."""
+        held = getattr(self, "_held", (None, None))
+        now_held = self._holder()
+        self._held = now_held
+        if held[0] is None or held == now_held:
+            return None
+        return TaskEvent(task=self, action="released",
+                         data={"specialist": held[0], "day": held[1].isoformat()
+                               if held[1] else None})
+
 
 class TaskPhoto(models.Model):
     task = models.ForeignKey(ServiceTask, verbose_name=_("task"), on_delete=models.CASCADE,
@@ -148,6 +208,14 @@ class TaskPhoto(models.Model):
         return self.image.name
 
 
+class TaskEventQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for event in objs:
+            event.stamp_version()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class TaskEvent(models.Model):
     """What happened to a task, by whom: the audit trail and the specialist's change list."""
 
@@ -158,6 +226,10 @@ class TaskEvent(models.Model):
                               blank=True, on_delete=models.SET_NULL, related_name="+")
     data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # The task's version the step left it at (a 409 lists the steps after the caller's).
+    task_version = models.PositiveIntegerField(_("task version"), null=True, blank=True)
+
+    objects = TaskEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task event")
@@ -166,6 +238,15 @@ class TaskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        self.stamp_version()
+        super().save(*args, **kwargs)
+
+    def stamp_version(self) -> None:
+        task = self._state.fields_cache.get("task")
+        if self.task_version is None and task is not None:
+            self.task_version = task.version
 
 
 class SpecialistAbsence(models.Model):

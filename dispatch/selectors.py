@@ -13,7 +13,7 @@ from zhifu.accounts.policies import is_admin, is_manager, is_specialist
 from . import adapter
 from .adapter import minutes_of
 from .choices import TaskStatus
-from .models import DispatchRun, ServiceTask, TaskPhoto
+from .models import DispatchRun, ServiceTask, TaskEvent, TaskPhoto
 
 DAY_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS,
                 TaskStatus.DONE)
@@ -38,6 +38,39 @@ def specialist_task_get(*, user, task_id: int) -> ServiceTask | None:
         return None
     return (restrict(_task_base().prefetch_related("photos"), user)
             .filter(pk=task_id, specialist=user.specialist).first())
+
+
+# A change written in a transaction that commits after a read is stamped before it: the
+# feed looks back this much further than the cursor, so such a change is never missed
+# (a change may come twice; its version tells the phone whether it is new).
+SYNC_OVERLAP = dt.timedelta(seconds=60)
+
+
+def specialist_changes(*, user, since: dt.datetime | None,
+                       now: dt.datetime | None = None) -> dict:
+    """What a phone must learn to bring its copy of the specialist's days (today onwards)
+    up to date: the tasks changed since ``since`` (all of them the first time), the ids of
+    tasks that left its days, and the cursor to send next time."""
+    now = now or timezone.now()
+    if not is_specialist(user):
+        return {"cursor": now, "tasks": [], "removed": []}
+    today = timezone.localdate(now)
+    mine = (restrict(_task_base(), user).filter(specialist=user.specialist,
+                                               service_date__gte=today)
+            .prefetch_related("photos").order_by("service_date", "sequence", "id"))
+    removed: list[int] = []
+    if since is None:
+        mine = mine.filter(status__in=DAY_STATUSES)
+    else:
+        mine = mine.filter(updated_at__gte=since - SYNC_OVERLAP)
+        left = set(TaskEvent.objects.filter(
+            action="released", data__specialist=user.specialist.pk,
+            created_at__gte=since - SYNC_OVERLAP).values_list("task_id", flat=True))
+        still = set(ServiceTask.objects.filter(pk__in=left, specialist=user.specialist,
+                                               service_date__gte=today)
+                    .values_list("pk", flat=True))
+        removed = sorted(left - still)
+    return {"cursor": now, "tasks": list(mine), "removed": removed}
 
 
 def open_pool(*, user, day: dt.date) -> list[ServiceTask]:

@@ -17,6 +17,7 @@ from zhifu.access import CHANGE, access
 from zhifu.accounts import selectors as people
 from zhifu.accounts.models import Retailer, Specialist
 from zhifu.accounts.policies import IsManagerOrAdmin
+from zhifu.core.api.conditional import if_match_version, with_etag
 from zhifu.core.api.fields import ClockTimeField
 from zhifu.core.errors import DomainError
 from zhifu.core.months import parse_day
@@ -142,8 +143,11 @@ class TaskCancelView(APIView):
     def post(self, request, pk: int):
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        task = changes.task_cancel(actor=request.user, task_id=pk, **body.validated_data)
-        return Response(TaskSerializer(task, context={"request": request}).data)
+        task = changes.task_cancel(actor=request.user, task_id=pk,
+                                   expected_version=if_match_version(request),
+                                   **body.validated_data)
+        return with_etag(Response(TaskSerializer(task, context={"request": request}).data),
+                         task.version)
 
 
 class TaskReassignView(APIView):
@@ -159,8 +163,10 @@ class TaskReassignView(APIView):
         data = body.validated_data
         task = placement.task_reassign(actor=request.user, task_id=pk,
                                    specialist_id=data["specialist"], reason=data["reason"],
-                                   allow_cross_district=data["allow_cross_district"])
-        return Response(TaskSerializer(task, context={"request": request}).data)
+                                   allow_cross_district=data["allow_cross_district"],
+                                   expected_version=if_match_version(request))
+        return with_etag(Response(TaskSerializer(task, context={"request": request}).data),
+                         task.version)
 
 
 class UrgentTaskView(APIView):

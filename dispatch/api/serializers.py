@@ -28,7 +28,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "planned_start", "planned_end", "window_start", "window_end", "service_minutes",
             "priority", "required_skills", "mandatory", "checklist", "retailer", "district",
             "checked_in_at", "check_in_far", "completed_at", "unserved_reason",
-            "allowed_actions",
+            "allowed_actions", "version", "updated_at",
         ]
 
     def get_allowed_actions(self, task) -> list[str]:
@@ -93,6 +93,18 @@ class CompleteSerializer(FactTimeSerializer):
 class ExceptionSerializer(FactTimeSerializer):
     kind = serializers.ChoiceField(choices=ExceptionKind.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ChangesQuerySerializer(serializers.Serializer):
+    since = serializers.DateTimeField(required=False, help_text=_(
+        "The cursor of the last answer; without it, every task from today on."))
+
+
+class ChangesSerializer(serializers.Serializer):
+    cursor = serializers.DateTimeField(help_text=_("Send it as since= next time."))
+    tasks = TaskSerializer(many=True)
+    removed = serializers.ListField(child=serializers.IntegerField(), help_text=_(
+        "Tasks that left your days (moved to someone else, back to the pool)."))
 
 
 class DayQuerySerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ app_name = "dispatch-api"
 
 urlpatterns = [
     path("specialist/day/", views.MyDayView.as_view(), name="my-day"),
+    path("specialist/changes/", views.MyChangesView.as_view(), name="my-changes"),
     path("specialist/tasks/<int:pk>/", views.MyTaskView.as_view(), name="my-task"),
     path("specialist/tasks/<int:pk>/accept/", views.AcceptView.as_view(), name="task-accept"),
     path("specialist/tasks/<int:pk>/on-the-way/", views.OnTheWayView.as_view(),

@@ -10,12 +10,15 @@ from rest_framework.views import APIView
 
 from zhifu.accounts.models import District
 from zhifu.accounts.policies import IsManagerOrAdmin, IsSpecialist
+from zhifu.core.api.conditional import if_match_version, with_etag
 from zhifu.core.errors import DomainError, NotFound
 
 from .. import selectors
 from ..models import ServiceTask
 from ..services import field, placement, runs
 from .serializers import (
+    ChangesQuerySerializer,
+    ChangesSerializer,
     CompleteSerializer,
     DayQuerySerializer,
     ExceptionSerializer,
@@ -51,6 +54,23 @@ class MyDayView(generics.ListAPIView):
         return selectors.specialist_day(user=self.request.user, day=_day(self.request))
 
 
+class MyChangesView(APIView):
+    """What changed in the specialist's days (today onwards) since the last call: the phone
+    keeps ``cursor`` and sends it back as ``since``; a task may come again (compare its
+    ``version``), ``removed`` lists tasks that are no longer its."""
+
+    permission_classes = [IsSpecialist]
+
+    @extend_schema(parameters=[ChangesQuerySerializer], responses=ChangesSerializer,
+                   tags=["specialist"])
+    def get(self, request):
+        query = ChangesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        feed = selectors.specialist_changes(user=request.user,
+                                            since=query.validated_data.get("since"))
+        return Response(ChangesSerializer(feed, context={"request": request}).data)
+
+
 class MyTaskView(generics.RetrieveAPIView):
     """One task with the retailer's profile (radar), its strategy and the checklist."""
 
@@ -67,13 +87,23 @@ class MyTaskView(generics.RetrieveAPIView):
             raise NotFound(_("This task does not exist."))
         return task
 
+    def retrieve(self, request, *args, **kwargs):
+        task = self.get_object()
+        return with_etag(Response(self.get_serializer(task).data), task.version)
+
 
 class _TaskAction(APIView):
     permission_classes = [IsSpecialist]
 
     def respond(self, task):
         task = selectors.specialist_task_get(user=self.request.user, task_id=task.pk) or task
-        return Response(TaskDetailSerializer(task, context={"request": self.request}).data)
+        return with_etag(Response(TaskDetailSerializer(task,
+                                                       context={"request": self.request}).data),
+                         task.version)
+
+    def version(self) -> int | None:
+        """The version the phone read (If-Match): a write on anything newer is refused."""
+        return if_match_version(self.request)
 
     @staticmethod
     def step(serializer_class, data) -> tuple[dict, object]:
@@ -87,7 +117,8 @@ class _TaskAction(APIView):
 class AcceptView(_TaskAction):
     @extend_schema(request=None, responses=TaskDetailSerializer, tags=["specialist"])
     def post(self, request, pk):
-        return self.respond(field.task_accept(user=request.user, task_id=pk))
+        return self.respond(field.task_accept(user=request.user, task_id=pk,
+                                              expected_version=self.version()))
 
 
 class OnTheWayView(_TaskAction):
@@ -98,7 +129,7 @@ class OnTheWayView(_TaskAction):
     def post(self, request, pk):
         data, now = self.step(OnTheWaySerializer, request.data)
         return self.respond(field.task_on_the_way(user=request.user, task_id=pk, now=now,
-                                                  **data))
+                                                  expected_version=self.version(), **data))
 
 
 class StartView(_TaskAction):
@@ -107,7 +138,8 @@ class StartView(_TaskAction):
     @extend_schema(request=StartSerializer, responses=TaskDetailSerializer, tags=["specialist"])
     def post(self, request, pk):
         data, now = self.step(StartSerializer, request.data)
-        return self.respond(field.task_start(user=request.user, task_id=pk, now=now, **data))
+        return self.respond(field.task_start(user=request.user, task_id=pk, now=now,
+                                             expected_version=self.version(), **data))
 
 
 class CompleteView(_TaskAction):
@@ -127,7 +159,7 @@ class CompleteView(_TaskAction):
                     **({"occurred_at": data["occurred_at"]} if data.get("occurred_at") else {})}
         data, now = self.step(CompleteSerializer, data)
         return self.respond(field.task_complete(user=request.user, task_id=pk, now=now,
-                                                **data))
+                                                expected_version=self.version(), **data))
 
 
 class ExceptionView(_TaskAction):
@@ -137,8 +169,10 @@ class ExceptionView(_TaskAction):
                    tags=["specialist"])
     def post(self, request, pk):
         data, now = self.step(ExceptionSerializer, request.data)
-        task = field.task_report_exception(user=request.user, task_id=pk, now=now, **data)
-        return Response(TaskSerializer(task, context={"request": request}).data)
+        task = field.task_report_exception(user=request.user, task_id=pk, now=now,
+                                           expected_version=self.version(), **data)
+        return with_etag(Response(TaskSerializer(task, context={"request": request}).data),
+                         task.version)
 
 
 class PoolView(generics.ListAPIView):

@@ -15,7 +15,7 @@ from zhifu.core.errors import DomainError, PermissionDenied
 from zhifu.notifications.services import notify
 
 from ..choices import ACTIVE, MOVABLE, PINNED, TaskSource, TaskStatus
-from ..lifecycle import may_from_state, target_of
+from ..lifecycle import may_from_state, require_version, target_of
 from ..models import ServiceTask, SpecialistAbsence, TaskEvent
 from .runs import replan_day
 
@@ -55,8 +55,8 @@ def task_withdraw_for_demand(*, demand, actor, reason: str = "",
     return task
 
 
-def task_cancel(*, actor, task_id: int, reason: str, now: dt.datetime | None = None
-                ) -> ServiceTask:
+def task_cancel(*, actor, task_id: int, reason: str, now: dt.datetime | None = None,
+                expected_version: int | None = None) -> ServiceTask:
     now = now or timezone.now()
     _require_manager(actor)
     reason = (reason or "").strip()
@@ -66,6 +66,7 @@ def task_cancel(*, actor, task_id: int, reason: str, now: dt.datetime | None = N
     with transaction.atomic():
         task = access(ServiceTask.objects.select_for_update(), actor, task_id, CHANGE,
                       message=_("This task does not exist."))
+        require_version(task, expected_version)
         if not may_from_state(task, "cancel"):
             raise DomainError(_("Only work not yet started can be cancelled."),
                               code="wrong_state", status_code=409)

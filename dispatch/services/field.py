@@ -27,7 +27,7 @@ from zhifu.notifications.services import message, notify
 
 from .. import adapter
 from ..choices import DispatchMode, ExceptionKind, TaskStatus
-from ..lifecycle import require_state, target_of
+from ..lifecycle import require_state, require_version, target_of
 from ..models import ServiceTask, TaskEvent, TaskPhoto
 from .rollover import roll_over
 from .runs import replan_day
@@ -58,14 +58,16 @@ def fact_time(occurred_at: dt.datetime | None, *, now: dt.datetime | None = None
     return min(occurred_at, now)
 
 
-def _locked_task_for(user, task_id: int) -> ServiceTask:
-    """The task, locked, if this specialist may act on it; 404 otherwise."""
+def _locked_task_for(user, task_id: int, expected_version: int | None = None) -> ServiceTask:
+    """The task, locked, if this specialist may act on it (404 otherwise) and still at the
+    version the phone read, when it says which (409 with what changed otherwise)."""
     if not is_specialist(user):
         raise PermissionDenied(_("Only specialists work on tasks."))
     task = (restrict(ServiceTask.objects.select_for_update(), user, CHANGE)
             .filter(pk=task_id, specialist_id=user.specialist.pk).first())
     if task is None:
         raise NotFound(_("This task does not exist."))
+    require_version(task, expected_version)
     return task
 
 
@@ -75,11 +77,12 @@ def _event(task: ServiceTask, action: str, actor, **data) -> None:
     TaskEvent.objects.create(task=task, action=action, actor=actor, data=data)
 
 
-def task_accept(*, user, task_id: int) -> ServiceTask:
+def task_accept(*, user, task_id: int, expected_version: int | None = None) -> ServiceTask:
     with transaction.atomic():
         task = _locked_task_for(user, task_id)
         if task.status == TaskStatus.ACCEPTED:
             return task  # a double tap changes nothing
+        require_version(task, expected_version)
         require_state(task, "accept")
         task.status, task.accepted_at = target_of(task, "accept"), timezone.now()
         task.save(update_fields=["status", "accepted_at", "updated_at"])
@@ -91,6 +94,7 @@ ETA_MAX_MINUTES = 240
 
 
 def task_on_the_way(*, user, task_id: int, eta_minutes: int,
+                    expected_version: int | None = None,
                     now: dt.datetime | None = None) -> ServiceTask:
     """The specialist sets off for the shop: the retailer learns when to expect them (on the
     demand's timeline, or a message for a planned visit)."""
@@ -102,7 +106,7 @@ def task_on_the_way(*, user, task_id: int, eta_minutes: int,
                                                   % {"n": ETA_MAX_MINUTES}]})
     eta = now + dt.timedelta(minutes=eta_minutes)
     with transaction.atomic():
-        task = _locked_task_for(user, task_id)
+        task = _locked_task_for(user, task_id, expected_version)
         require_state(task, "on_the_way")
         _event(task, "on_the_way", user, eta=eta.isoformat(), at=now.isoformat())
         if task.demand_id:
@@ -117,6 +121,7 @@ def task_on_the_way(*, user, task_id: int, eta_minutes: int,
 
 
 def task_start(*, user, task_id: int, latitude: float, longitude: float,
+               expected_version: int | None = None,
                now: dt.datetime | None = None) -> ServiceTask:
     """Check in at the shop; a position far from it is recorded and flagged."""
     now = now or timezone.now()
@@ -124,7 +129,7 @@ def task_start(*, user, task_id: int, latitude: float, longitude: float,
         raise DomainError(_("The position is not a valid coordinate."), code="bad_position",
                           fields={"latitude": [_("Invalid.")], "longitude": [_("Invalid.")]})
     with transaction.atomic():
-        task = _locked_task_for(user, task_id)
+        task = _locked_task_for(user, task_id, expected_version)
         require_state(task, "start")
         if task.service_date != timezone.localdate(now):
             raise DomainError(_("This task is planned for %(day)s, not today.")
@@ -155,7 +160,8 @@ def _clean_photos(photos) -> list:
 
 
 def task_complete(*, user, task_id: int, notes: str, checklist_confirmed: list[str],
-                  photos=(), now: dt.datetime | None = None) -> ServiceTask:
+                  photos=(), expected_version: int | None = None,
+                  now: dt.datetime | None = None) -> ServiceTask:
     """Finish with a service log; every compliance point must be confirmed."""
     now = now or timezone.now()
     notes = (notes or "").strip()
@@ -169,7 +175,7 @@ def task_complete(*, user, task_id: int, notes: str, checklist_confirmed: list[s
     photos = list(photos)
     photos = _clean_photos(photos)
     with transaction.atomic():
-        task = _locked_task_for(user, task_id)
+        task = _locked_task_for(user, task_id, expected_version)
         require_state(task, "complete")
         confirmed = [point for point in checklist_confirmed if point]
         unknown = [p for p in confirmed if p not in task.checklist]
@@ -227,6 +233,7 @@ def _after_shop_closed(task: ServiceTask, *, user, now: dt.datetime) -> None:
 
 
 def task_report_exception(*, user, task_id: int, kind: str, note: str = "",
+                          expected_version: int | None = None,
                           now: dt.datetime | None = None) -> ServiceTask:
     """The specialist cannot do the task: it goes back to the pool and the day is
     re-planned; a demand behind it is escalated so a manager sees it."""
@@ -242,7 +249,7 @@ def task_report_exception(*, user, task_id: int, kind: str, note: str = "",
         raise DomainError(_("The note is too long (at most 500 characters)."),
                           code="note_too_long", fields={"note": [_("Too long.")]})
     with transaction.atomic():
-        task = _locked_task_for(user, task_id)
+        task = _locked_task_for(user, task_id, expected_version)
         require_state(task, "exception")
         previous = task.specialist_id
         grab = task.mode == DispatchMode.GRAB

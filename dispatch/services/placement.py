@@ -20,7 +20,7 @@ from zhifu.notifications.services import message, notify
 
 from .. import adapter
 from ..choices import DispatchMode, TaskStatus
-from ..lifecycle import may_from_state, require_state, target_of
+from ..lifecycle import may_from_state, require_state, require_version, target_of
 from ..models import ServiceTask, TaskEvent
 from .follow import demand_follow_task
 from .runs import plan_link
@@ -84,7 +84,8 @@ def task_claim(*, user, task_id: int) -> ServiceTask:
 
 
 def task_reassign(*, actor, task_id: int, specialist_id: int | None,
-                  allow_cross_district: bool = False, reason: str = "") -> ServiceTask:
+                  allow_cross_district: bool = False, reason: str = "",
+                  expected_version: int | None = None) -> ServiceTask:
     """A manager moves a task by hand, checked against the same constraints as a run; the
     manager's ``reason`` is kept on the task's history."""
     why = (reason or "").strip()[:200]
@@ -94,6 +95,7 @@ def task_reassign(*, actor, task_id: int, specialist_id: int | None,
         task = access(ServiceTask.objects.select_for_update().select_related(
             "retailer", "district"), actor, task_id, CHANGE,
             message=_("This task does not exist."))
+        require_version(task, expected_version)
         require_state(task, "reassign")
         previous = task.specialist_id
         if specialist_id is None:

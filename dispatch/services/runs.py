@@ -448,9 +448,11 @@ def _apply(run: DispatchRun, solves: list[DistrictSolve], reinforcement: dict) -
                            == int(b["specialist"])]
     # Accepted while the plan was being solved: the acceptance wins, the plan's move is void.
     summary["kept_accepted"] = sorted(kept)
+    moved = {task_id for ids in changed.values() for task_id in ids}
     TaskEvent.objects.bulk_create([
-        TaskEvent(task_id=task_id, action="planned", data={"run": run.pk})
-        for ids in changed.values() for task_id in ids])
+        TaskEvent(task=tasks[str(task_id)], action="planned",
+                  data={"run": run.pk, "specialist": tasks[str(task_id)].specialist_id})
+        for task_id in sorted(moved)])
     return summary
 
 

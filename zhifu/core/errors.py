@@ -26,6 +26,8 @@ class DomainError(Exception):
         self.message = message
         self.code = code
         self.fields = fields or {}
+        # More for machines beside the message (a conflict's current version, say).
+        self.extra: dict[str, Any] = {}
         if status_code is not None:
             self.status_code = status_code
 
