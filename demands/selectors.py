@@ -12,9 +12,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from profiling.selectors import retailer_segment
 from zhifu.access import VIEW, restrict
+from zhifu.accounts import selectors as people
+from zhifu.accounts.choices import Role
+from zhifu.accounts.models import User
+from zhifu.core.errors import NotFound
 
 from . import clock
 from .calendar import WorkCalendar
@@ -176,3 +181,33 @@ def duplicates_of(*, user, demand: Demand) -> QuerySet[Demand]:
 def demand_photo_visible(*, user, name: str) -> bool:
     """Whether ``user`` may see this stored photo: it belongs to a demand the user sees."""
     return demand_list(user=user).filter(photo=name).exists()
+
+
+def action_objects(*, user, data: dict) -> dict:
+    """The objects a manager's demand action names by id (a specialist, a handler, a
+    catalogue item, a demand to merge into), each found only among those ``user`` may see;
+    an unknown or foreign id is "not found". Other fields pass through."""
+    not_found = NotFound(_("Not found, or not in your districts."))
+    params = {}
+    if data.get("specialist"):
+        params["specialist"] = people.specialist_list(user=user).filter(
+            pk=data["specialist"]).first()
+        if params["specialist"] is None:
+            raise not_found
+    if data.get("handler"):
+        params["handler"] = restrict(User, user).filter(
+            pk=data["handler"], role__in=(Role.MANAGER, Role.SPECIALIST)).first()
+        if params["handler"] is None:
+            raise not_found
+    if data.get("item"):
+        params["item"] = catalogue_list().filter(pk=data["item"]).first()
+        if params["item"] is None:
+            raise not_found
+    if data.get("into"):
+        params["into"] = demand_get(user=user, demand_id=data["into"], with_events=False)
+        if params["into"] is None:
+            raise not_found
+    for name in ("planned_start", "reply_due_on", "answer", "adopted", "point"):
+        if data.get(name) not in (None, ""):
+            params[name] = data[name]
+    return params

@@ -132,7 +132,10 @@ class DemandDetailSerializer(DemandSerializer):
 
 
 API_ACTIONS = ["accept", "start", "complete", "wait_customer", "resume", "escalate", "answer",
-               "follow_up", "check"]
+               "follow_up", "check",
+               # a manager's steps (the demand page's forms, the same services)
+               "reject", "schedule", "approve", "assign_handler", "triage", "merge", "reopen",
+               "close", "cancel"]
 
 
 class ActionSerializer(serializers.Serializer):
@@ -143,6 +146,16 @@ class ActionSerializer(serializers.Serializer):
                                   help_text=_("The compliance point confirmed (action check)."))
     answer = serializers.CharField(required=False, max_length=2000)
     adopted = serializers.BooleanField(required=False, allow_null=True, default=None)
+    specialist = serializers.IntegerField(required=False, min_value=1, help_text=_(
+        "schedule: who serves it (its task is placed in that specialist's day)."))
+    planned_start = serializers.DateTimeField(required=False, help_text=_(
+        "schedule: from when on the day (ISO 8601)."))
+    handler = serializers.IntegerField(required=False, min_value=1,
+                                       help_text=_("assign_handler: the person designated."))
+    item = serializers.IntegerField(required=False, min_value=1,
+                                    help_text=_("triage: the catalogue service it becomes."))
+    into = serializers.IntegerField(required=False, min_value=1,
+                                    help_text=_("merge: the demand it is merged into."))
     expected_status = serializers.CharField(required=False, max_length=20,
                                             help_text=_("The status you saw; 409 if it moved."))
 

@@ -1,5 +1,7 @@
-"""The specialist's API: the demands behind their tasks, with the compliance checklist to
-confirm and the lifecycle steps they may take. Managers read their districts' demands."""
+"""The demands API: a specialist's demands behind their tasks, with the compliance
+checklist to confirm and the lifecycle steps they may take; a manager's districts' demands
+with the steps of the demand page (accept, reject, schedule, approve, designate, triage,
+merge, reopen, close, cancel), through the same services."""
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dispatch.services import placement
 from zhifu.accounts.policies import IsStaffRole
 from zhifu.core.api.filters import StrictFilterBackend
 
@@ -80,10 +83,16 @@ class DemandActionView(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         demand = _get(request, pk)
-        params = {k: data[k] for k in ("point", "answer", "adopted") if k in data}
-        services.demand_transition(demand=demand, actor=request.user, action=data["action"],
-                          reason=data.get("reason", ""),
-                          expected_status=data.get("expected_status"), **params)
+        params = selectors.action_objects(user=request.user, data=data)
+        if data["action"] == "schedule":
+            # Scheduled work is a task in the specialist's day, placed like any move.
+            placement.demand_place_by_hand(
+                actor=request.user, demand=demand, specialist=params.get("specialist"),
+                planned_start=params.get("planned_start"), reason=data.get("reason", ""))
+        else:
+            services.demand_transition(demand=demand, actor=request.user,
+                                       action=data["action"], reason=data.get("reason", ""),
+                                       expected_status=data.get("expected_status"), **params)
         return Response(DemandDetailSerializer(_get(request, pk),
                                                context={"request": request}).data)
 

@@ -13,10 +13,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhifu.access import district_staff, restrict
+from dispatch.services import placement
+from zhifu.access import district_staff
 from zhifu.accounts import selectors as people
 from zhifu.accounts.choices import Role
-from zhifu.accounts.models import User
 from zhifu.accounts.policies import role_required
 from zhifu.accounts.views.manager import EXPORT_TYPES, export_response
 from zhifu.core.errors import DomainError
@@ -91,34 +91,6 @@ def demand_detail(request, pk: int):
     return render(request, "demands/manager_demand.html", _detail_context(request, demand))
 
 
-def _resolve(request, data) -> dict:
-    """Turn ids from the form into objects the user may see (unknown ids: 404)."""
-    params = {}
-    if data.get("specialist"):
-        params["specialist"] = people.specialist_list(user=request.user).filter(
-            pk=data["specialist"]).first()
-        if params["specialist"] is None:
-            raise Http404
-    if data.get("handler"):
-        params["handler"] = restrict(User, request.user).filter(
-            pk=data["handler"], role__in=(Role.MANAGER, Role.SPECIALIST)).first()
-        if params["handler"] is None:
-            raise Http404
-    if data.get("item"):
-        params["item"] = selectors.catalogue_list().filter(pk=data["item"]).first()
-        if params["item"] is None:
-            raise Http404
-    if data.get("into"):
-        params["into"] = selectors.demand_get(user=request.user, demand_id=data["into"],
-                                              with_events=False)
-        if params["into"] is None:
-            raise Http404
-    for name in ("planned_start", "reply_due_on", "answer", "adopted", "point"):
-        if data.get(name) not in (None, ""):
-            params[name] = data[name]
-    return params
-
-
 @require_POST
 @role_required(*MANAGERS)
 def demand_act(request, pk: int):
@@ -129,9 +101,16 @@ def demand_act(request, pk: int):
                       form_error(form))
     data = form.cleaned_data
     try:
-        services.demand_transition(demand=demand, actor=request.user, action=data["action"],
-                          reason=data.get("reason") or "", expected_status=demand.status,
-                          **_resolve(request, data))
+        params = selectors.action_objects(user=request.user, data=data)
+        if data["action"] == "schedule":
+            # Scheduled work is a task in the specialist's day, placed like any move.
+            placement.demand_place_by_hand(
+                actor=request.user, demand=demand, specialist=params.get("specialist"),
+                planned_start=params.get("planned_start"), reason=data.get("reason") or "")
+        else:
+            services.demand_transition(demand=demand, actor=request.user,
+                                       action=data["action"], reason=data.get("reason") or "",
+                                       expected_status=demand.status, **params)
     except DomainError as exc:
         demand = _demand(request, pk)
         return refuse(request, "demands/manager_demand.html", _detail_context(request, demand),

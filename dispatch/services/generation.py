@@ -35,6 +35,37 @@ def visit_due(*, retailer_id: int, cycle_days: int, day_number: int | None) -> b
     return day_number is not None and day_number % cycle_days == retailer_id % cycle_days
 
 
+def ready_for_dispatch(demand: Demand) -> bool:
+    """Accepted (or escalated) work with a catalogue item and any sign-off it needs."""
+    return (demand.status in (DemandStatus.ACCEPTED, DemandStatus.ESCALATED)
+            and demand.item_id is not None
+            and (demand.approval_level in ("", ApprovalLevel.NONE)
+                 or demand.approved_at is not None))
+
+
+def demand_task(demand: Demand, day: dt.date, window) -> ServiceTask | None:
+    """The (unsaved) task that serves ``demand`` on ``day``, or ``None`` when the retailer
+    asked for a later day. Its window is the retailer's when it falls on that day."""
+    start = timezone.localtime(demand.preferred_start) if demand.preferred_start else None
+    end = timezone.localtime(demand.preferred_end) if demand.preferred_end else None
+    if start and start.date() > day:
+        return None
+    if start and end and start.date() == day == end.date() and start < end:
+        window = (start.time(), end.time())
+    end_of_day = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+    due_today = demand.resolution_due_at is not None and demand.resolution_due_at <= end_of_day
+    return ServiceTask(
+        source=TaskSource.DEMAND, demand=demand, retailer=demand.retailer,
+        district_id=demand.district_id, title=demand.title[:120], service_date=day,
+        window_start=window[0], window_end=window[1],
+        service_minutes=max(1, demand.item.service_minutes),
+        priority=float(demand.item.priority),
+        required_skills=[{"code": s.code, "level": 1} for s in demand.item.skills.all()],
+        mandatory=due_today or demand.kind == "complaint",
+        checklist=list(demand.checklist or demand.item.checklist or []),
+    )
+
+
 def _demand_tasks(day: dt.date, district_ids: list[int], window) -> list[ServiceTask]:
     ready = (
         Demand.objects.filter(district_id__in=district_ids,
@@ -44,30 +75,7 @@ def _demand_tasks(day: dt.date, district_ids: list[int], window) -> list[Service
         .filter(Q(approval_level__in=("", ApprovalLevel.NONE)) | Q(approved_at__isnull=False))
         .select_related("item", "retailer").prefetch_related("item__skills")
     )
-    end_of_day = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
-    tasks = []
-    for demand in ready:
-        start = timezone.localtime(demand.preferred_start) if demand.preferred_start else None
-        end = timezone.localtime(demand.preferred_end) if demand.preferred_end else None
-        if start and start.date() > day:
-            continue  # the retailer asked for a later day
-        if start and end and start.date() == day == end.date() and start < end:
-            task_window = (start.time(), end.time())
-        else:
-            task_window = window
-        due_today = (demand.resolution_due_at is not None
-                     and demand.resolution_due_at <= end_of_day)
-        tasks.append(ServiceTask(
-            source=TaskSource.DEMAND, demand=demand, retailer=demand.retailer,
-            district_id=demand.district_id, title=demand.title[:120], service_date=day,
-            window_start=task_window[0], window_end=task_window[1],
-            service_minutes=max(1, demand.item.service_minutes),
-            priority=float(demand.item.priority),
-            required_skills=[{"code": s.code, "level": 1} for s in demand.item.skills.all()],
-            mandatory=due_today or demand.kind == "complaint",
-            checklist=list(demand.checklist or demand.item.checklist or []),
-        ))
-    return tasks
+    return [task for demand in ready if (task := demand_task(demand, day, window)) is not None]
 
 
 def _planned_visit_tasks(day: dt.date, district_ids: list[int], window

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from demands import selectors as demand_selectors
+from demands.models import Demand
 from zhifu.access import CHANGE, CLAIM, access, restrict
 from zhifu.access.capabilities import Capability, can
 from zhifu.accounts.models import Specialist
@@ -23,6 +25,7 @@ from ..choices import DispatchMode, TaskStatus
 from ..lifecycle import may_from_state, require_state, require_version, target_of
 from ..models import ServiceTask, TaskEvent
 from .follow import demand_follow_task
+from .generation import demand_task, ready_for_dispatch
 from .runs import plan_link
 
 
@@ -141,3 +144,48 @@ def _notify_move(task: ServiceTask, previous: int | None) -> None:
                title=message(gettext_noop("A task on %(day)s was moved"),
                              day=task.service_date.isoformat()),
                body=task.title, link=plan_link(task.service_date))
+
+
+def demand_place_by_hand(*, actor, demand, specialist: Specialist | None,
+                         planned_start: dt.datetime | None = None,
+                         reason: str = "") -> ServiceTask:
+    """A manager schedules a demand to a specialist. It goes through the demand's task (made
+    for the day when there is none yet), checked like any move — skills, radius, shift,
+    the day's other work — so the visit is in the specialist's day and the demand follows
+    it; refused as a whole when it does not fit."""
+    if not can(actor, Capability.MANAGE_DISTRICT_WORK):
+        raise PermissionDenied(_("Only managers move tasks."))
+    if specialist is None:
+        raise DomainError(_("Choose the specialist who will serve it."), code="bad_specialist",
+                          fields={"specialist": [_("This field is required.")]})
+    now = timezone.now()
+    when = timezone.localtime(planned_start) if planned_start else timezone.localtime(now)
+    day = when.date()
+    if day < timezone.localdate(now):
+        raise DomainError(_("A day in the past cannot be planned."), code="day_in_past",
+                          fields={"planned_start": [_("A day in the past cannot be planned.")]})
+    span = demand_selectors.work_calendar().day_span(day)
+    with transaction.atomic():
+        demand = access(Demand.objects.select_for_update().select_related("item", "retailer"),
+                        actor, demand.pk, CHANGE, message=_("This demand does not exist."))
+        task = ServiceTask.objects.select_for_update().filter(demand=demand).first()
+        if task is None:
+            if not ready_for_dispatch(demand):
+                raise DomainError(_("Accept the demand (and approve it, if it needs a "
+                                    "sign-off) before scheduling it."), code="not_ready",
+                                  status_code=409)
+            task = demand_task(demand, day, span)
+            if task is None:
+                raise DomainError(_("The retailer asked for a later day."), code="later_day",
+                                  fields={"planned_start": [_("Choose a later day.")]})
+            task.save()
+        else:
+            require_state(task, "reassign")
+            if task.service_date != day:
+                task.service_date = day
+                task.window_start, task.window_end = span
+        if planned_start is not None and task.window_start < when.time() < task.window_end:
+            task.window_start = when.time().replace(second=0, microsecond=0)
+        task.save()
+        return task_reassign(actor=actor, task_id=task.pk, specialist_id=specialist.pk,
+                             reason=reason or _("Scheduled by hand from the demand"))

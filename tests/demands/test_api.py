@@ -51,7 +51,7 @@ def test_work_a_demand_through_the_api(org, api, assigned):
 
 
 @pytest.mark.parametrize("body,status,code", [
-    ({"action": "close"}, 400, "validation_error"),          # not an API action
+    ({"action": "close"}, 403, "role_not_allowed"),          # a manager's step
     ({"action": "fly"}, 400, "validation_error"),
     ({}, 400, "validation_error"),
     ({"action": "complete"}, 409, "wrong_state"),
