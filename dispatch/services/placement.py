@@ -74,7 +74,8 @@ def task_claim(*, user, task_id: int) -> ServiceTask:
                               code="not_eligible", status_code=403)
         route = _day_route(specialist, task.service_date, exclude=task.pk)
         placed, violations = adapter.check_assignment(task=task, specialist=specialist,
-                                                      day=task.service_date, route=route)
+                                                      day=task.service_date, route=route,
+                                                      now=timezone.now())
         if placed is None:
             raise DomainError(_("It does not fit your day: %(why)s")
                               % {"why": "; ".join(violations[:3])}, code="does_not_fit")
@@ -120,9 +121,10 @@ def task_reassign(*, actor, task_id: int, specialist_id: int | None,
                 raise DomainError(_("This specialist cannot take the task: %(reason)s")
                                   % {"reason": reason}, code="not_eligible")
             route = _day_route(specialist, task.service_date, exclude=task.pk)
+            # Placed from now on when it is today: nothing is planned in the past.
             placed, violations = adapter.check_assignment(
                 task=task, specialist=specialist, day=task.service_date, route=route,
-                allow_cross_district=allow_cross_district)
+                allow_cross_district=allow_cross_district, now=timezone.now())
             if placed is None:
                 raise DomainError(_("It does not fit this specialist's day: %(why)s")
                                   % {"why": "; ".join(violations[:3])}, code="does_not_fit")

@@ -127,9 +127,11 @@ def nightly_run_start(*, seconds: float) -> DispatchRun:
     return run_start(actor=None, day=day, seconds=seconds, trigger=RunTrigger.SCHEDULE)
 
 
-def replan_day(*, day: dt.date, district_ids: list[int], seconds: float = 5.0,
+def replan_day(*, day: dt.date, district_ids: list[int], seconds: float | None = None,
                now: dt.datetime | None = None) -> None:
-    """Re-plan the rest of the day (started work stays where it is)."""
+    """Re-plan the rest of the day (started work stays where it is), for
+    ``DISPATCH_REPLAN_SECONDS`` per district unless told otherwise."""
+    seconds = settings.DISPATCH_REPLAN_SECONDS if seconds is None else seconds
     run_start(actor=None, day=day, district_ids=district_ids, seconds=seconds,
               trigger=RunTrigger.REPLAN, now=now)
 
