@@ -7,6 +7,8 @@ from zhifu.core.choices import JobStatus
 class TaskSource(models.TextChoices):
     DEMAND = "demand", _("Retailer demand")
     VISIT = "visit", _("Planned visit")
+    # A manager's urgent work at a shop: beside (never instead of) the day's planned visit.
+    URGENT = "urgent", _("Urgent work")
 
 
 class TaskStatus(models.TextChoices):
@@ -19,6 +21,9 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     FAILED = "failed", _("Could not be done")
 
+
+# Field work not behind a demand: a finished one earns the specialist a visit's points.
+VISIT_SOURCES = (TaskSource.VISIT, TaskSource.URGENT)
 
 # Work the dispatcher may still move; everything else stays where it is.
 MOVABLE = (TaskStatus.OPEN, TaskStatus.OFFERED, TaskStatus.ASSIGNED)

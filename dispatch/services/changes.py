@@ -96,7 +96,7 @@ def task_add_urgent(*, actor, retailer, title: str, service_minutes: int = 30,
     local = timezone.localtime(now)
     with transaction.atomic():
         task = ServiceTask.objects.create(
-            source=TaskSource.VISIT,
+            source=TaskSource.URGENT,
             retailer=retailer, district_id=retailer.district_id, title=title,
             service_date=local.date(), window_start=min(local.time(), dt.time(17, 0)),
             window_end=dt.time(17, 30), service_minutes=int(service_minutes), priority=100.0,

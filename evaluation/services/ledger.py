@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from demands.models import Demand, DemandEvent
-from dispatch.choices import TaskSource, TaskStatus
+from dispatch.choices import VISIT_SOURCES, TaskStatus
 from dispatch.models import ServiceTask
 from zhifu.access import CHANGE, restrict
 from zhifu.access.capabilities import Capability, can
@@ -44,7 +44,7 @@ def _desired(*, demand_ids=None, period: dt.date | None = None) -> dict[tuple, d
     demands = Demand.objects.filter(assignee__isnull=False, completed_at__isnull=False)
     reviews = ManagerReview.objects.filter(complaint_upheld=True,
                                            demand__assignee__isnull=False)
-    visits = ServiceTask.objects.filter(source=TaskSource.VISIT, status=TaskStatus.DONE,
+    visits = ServiceTask.objects.filter(source__in=VISIT_SOURCES, status=TaskStatus.DONE,
                                         specialist__isnull=False)
     if demand_ids is not None:
         ratings = ratings.filter(demand_id__in=demand_ids)

@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from dispatch import adapter
-from dispatch.choices import TaskStatus
+from dispatch.choices import TaskSource, TaskStatus
 from dispatch.models import DispatchRun, ServiceTask, SpecialistAbsence
 from dispatch.services import changes, generation
 from tests import factories
@@ -59,6 +59,16 @@ def test_urgent_work_is_mandatory_and_planned(city, commit):
     task.refresh_from_db()
     assert task.mandatory and task.priority == 100.0
     assert task.status == TaskStatus.ASSIGNED and task.specialist_id is not None
+
+
+def test_urgent_work_at_a_shop_with_a_planned_visit_is_added_beside_it(city, commit):
+    visit = make_task(city.shops[3], city.day)  # the shop's planned visit of the day
+    with commit():
+        task = changes.task_add_urgent(actor=city.manager, retailer=city.shops[3],
+                                       title="紧急：价签错误", now=local(city.day, 9))
+    visit.refresh_from_db()
+    assert task.pk != visit.pk and task.source == TaskSource.URGENT
+    assert visit.source == TaskSource.VISIT and visit.status != TaskStatus.CANCELLED
 
 
 def test_cancelling_work_replans(city, commit):

@@ -120,8 +120,14 @@ DATABASES = {
 # Importing settings touches no disk: the SQLite file's folder and STATIC_ROOT are made
 # when the apps are ready (zhifu.core.apps.CoreConfig.ready).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent requests on the dev server must wait for the write lock, not fail.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent requests on the dev server (and its embedded worker) must wait for the
+    # write lock, not fail: a transaction takes it when it begins (a deferred one that
+    # reads and then writes can only fail with "database is locked"), and readers do not
+    # block the writer (write-ahead log).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["timeout"] = 20
+    _options["transaction_mode"] = "IMMEDIATE"
+    _options["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})

@@ -154,8 +154,9 @@ class SpecialistSerializer(serializers.ModelSerializer):
         model = Specialist
         fields = [
             "id", "employee_no", "name", "phone", "home_district", "districts", "base_lat",
-            "base_lng", "service_radius_km", "shift_start", "shift_end", "skills", "education",
-            "years_in_post", "certificates", "title", "active",
+            "base_lng", "service_radius_km", "shift_start", "shift_end", "daily_task_limit",
+            "daily_minutes_limit", "skills", "education", "years_in_post", "certificates",
+            "title", "active",
         ]
 
 
