@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from profiling.choices import Segment
-from zhifu.accounts.choices import BusinessFormat, MarketType
+from zhifu.accounts.choices import BusinessFormat, MarketType, Role
 
 from .choices import (
     OPEN_STATUSES,
@@ -330,6 +330,13 @@ class DemandEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.demand_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def actor_role_label(self) -> str:
+        """The role the step was taken in, in the reader's language."""
+        if self.actor_role in Role.values:
+            return str(Role(self.actor_role).label)
+        return str(_("System"))
 
 
 class DemandEscalation(models.Model):

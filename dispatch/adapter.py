@@ -21,7 +21,7 @@ from zhifu.accounts.models import Skill, Specialist
 
 from . import solver
 from .choices import PINNED, TaskStatus
-from .models import ServiceTask
+from .models import ServiceTask, SpecialistAbsence
 from .solver.eligibility import compute_eligibility
 from .solver.travel import haversine_km
 
@@ -98,12 +98,21 @@ def build_problem(*, tasks: list[ServiceTask], specialists: list[Specialist], da
     pins = pins or {}
     solver_specialists = []
     finished = _finished_today(specialists, day, now)
+    hours = {a.specialist_id: a for a in SpecialistAbsence.objects.filter(
+        specialist__in=[s.pk for s in specialists], day=day)}
     for s in specialists:
         available = specialist_availability(specialist=s, day=day, now=now)
         # The day's limits: its minutes count from the shift's start, its tasks include
         # those already under way or done (they are not in the problem).
         shift_end = min(minutes_of(s.shift_end),
                         minutes_of(s.shift_start) + s.daily_minutes_limit)
+        part = hours.get(s.pk)
+        if part is not None and part.available_until is not None:
+            shift_end = min(shift_end, minutes_of(part.available_until))
+        if part is not None and part.available_from is not None:
+            available = Availability(available.location,
+                                     max(available.from_minute,
+                                         minutes_of(part.available_from)))
         solver_specialists.append(solver.Specialist(
             id=str(s.pk),
             start=available.location,
@@ -145,7 +154,8 @@ def solver_params(options: dict) -> solver.Params:
     return solver.Params(
         allow_cross_district=bool(options.get("allow_cross_district", False)),
         cross_district_weight=float(options.get("cross_district_weight", 30.0)),
-        imbalance_weight=float(options.get("imbalance_weight", 0.5)),
+        imbalance_weight=float(options.get("imbalance_weight",
+                                           settings.DISPATCH_IMBALANCE_WEIGHT)),
         unserved_weight=float(options.get("unserved_weight", 100.0)),
         workers=int(options.get("workers", 1)),
     )

@@ -8,6 +8,8 @@ seed command runs background work inline, so the plans exist when it returns.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,8 +31,13 @@ def seed(ctx) -> None:
     for day in days:
         if DispatchRun.objects.filter(service_date=day, status=RunStatus.SUCCEEDED).exists():
             continue
+        # Each day as the nightly run left it the evening before (so today has a whole
+        # plan at whatever hour the demo is loaded).
+        evening_before = timezone.make_aware(dt.datetime.combine(
+            day - dt.timedelta(days=1), dt.time(20, 0)))
         runs.run_start(actor=None, day=day, seconds=SECONDS_PER_DISTRICT,
-                       trigger=RunTrigger.SCHEDULE, now=timezone.now())
+                       trigger=RunTrigger.SCHEDULE, now=timezone.now(),
+                       planned_as_of=evening_before)
     # Counted once the runs have run (they are sent when the seeder's transaction commits).
     transaction.on_commit(lambda: ctx.counts.update({
         "days planned": DispatchRun.objects.filter(service_date__in=days,

@@ -250,11 +250,17 @@ class TaskEvent(models.Model):
 
 
 class SpecialistAbsence(models.Model):
-    """A specialist out for a day (sick, called away): their open work is re-planned."""
+    """A specialist out for a day (sick, called away), or for part of it: in late
+    (``available_from``) or gone home early (``available_until``). Their work not yet
+    started is re-planned within the hours left."""
 
     specialist = models.ForeignKey("accounts.Specialist", verbose_name=_("specialist"),
                                    on_delete=models.CASCADE, related_name="absences")
     day = models.DateField(_("day"))
+    available_from = models.TimeField(_("available from"), null=True, blank=True,
+                                      help_text=_("Late: working from this time."))
+    available_until = models.TimeField(_("available until"), null=True, blank=True,
+                                       help_text=_("Gone home: working until this time."))
     reason = models.CharField(_("reason"), max_length=200)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                     null=True, blank=True, on_delete=models.SET_NULL,
@@ -269,3 +275,13 @@ class SpecialistAbsence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.specialist_id} {self.day}"
+
+    @property
+    def whole_day(self) -> bool:
+        return self.available_from is None and self.available_until is None
+
+    @classmethod
+    def away_all_day(cls, day) -> models.QuerySet:
+        """The ids of specialists out for the whole of ``day`` (for ``pk__in``)."""
+        return cls.objects.filter(day=day, available_from__isnull=True,
+                                  available_until__isnull=True).values("specialist_id")

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhifu.access import restrict
+from zhifu.accounts.models import Specialist
 from zhifu.accounts.policies import is_admin, is_manager, is_specialist
 
 from . import adapter
@@ -38,6 +39,21 @@ def specialist_task_get(*, user, task_id: int) -> ServiceTask | None:
         return None
     return (restrict(_task_base().prefetch_related("photos"), user)
             .filter(pk=task_id, specialist=user.specialist).first())
+
+
+def demand_candidates(*, user, demand) -> list:
+    """Who may be scheduled for a demand, those who can serve it first: the specialists the
+    user may see, active, with every skill the demand's service needs ahead of those
+    without, and its own district's people ahead of others. Each carries ``can_serve``.
+    (The placement itself still checks radius, shift and the day.)"""
+    needed = set(demand.item.skills.values_list("code", flat=True)) if demand.item_id else set()
+    people = list(restrict(Specialist.objects.filter(active=True), user)
+                  .select_related("user", "home_district")
+                  .prefetch_related("skill_levels__skill").order_by("employee_no"))
+    for person in people:
+        person.can_serve = needed <= {x.skill.code for x in person.skill_levels.all()}
+    return sorted(people, key=lambda p: (not p.can_serve,
+                                         p.home_district_id != demand.district_id))
 
 
 # A change written in a transaction that commits after a read is stamped before it: the

@@ -13,9 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dispatch import selectors as dispatch_selectors
 from dispatch.services import placement
 from zhifu.access import district_staff
-from zhifu.accounts import selectors as people
 from zhifu.accounts.choices import Role
 from zhifu.accounts.policies import role_required
 from zhifu.accounts.views.manager import EXPORT_TYPES, export_response
@@ -70,6 +70,12 @@ def _demand(request, pk: int):
     return demand
 
 
+def _next_morning() -> str:
+    """The next working day at nine, as a datetime-local field's value."""
+    day = selectors.work_calendar().next_working_day(timezone.localdate())
+    return f"{day.isoformat()}T09:00"
+
+
 def _detail_context(request, demand) -> dict:
     events = list(demand.events.all())
     for event in events:
@@ -78,7 +84,9 @@ def _detail_context(request, demand) -> dict:
         "demand": demand, "events": events,
         "actions": [(a, ACTION_VERBS[a], action_requirements(a, demand)) for a in
                     allowed_actions(demand=demand, role=actor_role(request.user))],
-        "specialists": people.specialist_list(user=request.user).filter(active=True),
+        # Those who can serve it first; the schedule form proposes the next working morning.
+        "specialists": dispatch_selectors.demand_candidates(user=request.user, demand=demand),
+        "schedule_from": _next_morning(),
         "handlers": district_staff(demand.district_id).order_by("username"),
         "duplicates": selectors.duplicates_of(user=request.user, demand=demand)[:10],
         "escalations": list(demand.escalations.all()),

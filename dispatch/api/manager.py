@@ -130,6 +130,10 @@ class AbsenceSerializer(serializers.Serializer):
     specialist = serializers.IntegerField()
     date = serializers.DateField(required=False)
     reason = serializers.CharField(max_length=200)
+    available_from = serializers.TimeField(required=False, allow_null=True, help_text=_(
+        "In late: working from this time (HH:MM). Leave both times out for the whole day."))
+    available_until = serializers.TimeField(required=False, allow_null=True, help_text=_(
+        "Gone home: working until this time (HH:MM)."))
     freed = serializers.IntegerField(read_only=True,
                                      help_text=_("Tasks freed for the re-plan"))
 
@@ -191,8 +195,8 @@ class UrgentTaskView(APIView):
 
 
 class AbsenceView(APIView):
-    """A specialist absent (ill, gone home): their work not yet started is freed and the
-    day re-planned."""
+    """A specialist absent for the day, in late or gone home early: their work not yet
+    started is freed and the day re-planned within the hours they have."""
 
     permission_classes = [IsManagerOrAdmin]
 
@@ -205,7 +209,12 @@ class AbsenceView(APIView):
         specialist = access(Specialist, request.user, data["specialist"], CHANGE,
                             message=_("This specialist does not exist."))
         day = data.get("date") or timezone.localdate()
-        freed = changes.specialist_drop_out(actor=request.user, specialist=specialist,
-                                            day=day, reason=data["reason"])
-        return Response({"specialist": specialist.pk, "date": day, "reason": data["reason"],
-                         "freed": freed}, status=status.HTTP_201_CREATED)
+        freed = changes.specialist_drop_out(
+            actor=request.user, specialist=specialist, day=day, reason=data["reason"],
+            available_from=data.get("available_from"),
+            available_until=data.get("available_until"))
+        return Response(AbsenceSerializer({
+            "specialist": specialist.pk, "date": day, "reason": data["reason"],
+            "available_from": data.get("available_from"),
+            "available_until": data.get("available_until"), "freed": freed}).data,
+            status=status.HTTP_201_CREATED)

@@ -107,9 +107,13 @@ def task_add_urgent(*, actor, retailer, title: str, service_minutes: int = 30,
 
 
 def specialist_drop_out(*, actor, specialist, day: dt.date, reason: str,
+                        available_from: dt.time | None = None,
+                        available_until: dt.time | None = None,
                         now: dt.datetime | None = None) -> int:
-    """Take a specialist out of a day: their work not yet started goes back to the pool
-    and the day is re-planned. Returns how many tasks were freed."""
+    """Take a specialist out of a day, or of part of it (in late from ``available_from``,
+    gone home at ``available_until``): their work not yet started goes back to the pool
+    and the day is re-planned within the hours they have. A later report for the same day
+    replaces the earlier one. Returns how many tasks were freed."""
     now = now or timezone.now()
     _require_manager(actor)
     specialist = access(type(specialist), actor, specialist.pk, CHANGE,
@@ -118,10 +122,14 @@ def specialist_drop_out(*, actor, specialist, day: dt.date, reason: str,
     if not reason:
         raise DomainError(_("Give a reason."), code="reason_required",
                           fields={"reason": [_("This field is required.")]})
+    if available_from and available_until and available_from >= available_until:
+        raise DomainError(_("The hours left must start before they end."), code="bad_hours",
+                          fields={"available_until": [_("Must be after the start.")]})
     with transaction.atomic():
-        SpecialistAbsence.objects.get_or_create(
+        SpecialistAbsence.objects.update_or_create(
             specialist=specialist, day=day,
-            defaults={"reason": reason[:200], "recorded_by": actor})
+            defaults={"reason": reason[:200], "recorded_by": actor,
+                      "available_from": available_from, "available_until": available_until})
         freed = list(ServiceTask.objects.select_for_update().filter(
             specialist=specialist, service_date=day, status__in=(*MOVABLE, *PINNED)))
         for task in freed:

@@ -35,10 +35,15 @@ def visit_due(*, retailer_id: int, cycle_days: int, day_number: int | None) -> b
     return day_number is not None and day_number % cycle_days == retailer_id % cycle_days
 
 
+# A demand with no catalogue service (a complaint, say) scheduled by hand takes this long.
+UNLISTED_MINUTES = 30
+UNLISTED_PRIORITY = 80.0
+
+
 def ready_for_dispatch(demand: Demand) -> bool:
-    """Accepted (or escalated) work with a catalogue item and any sign-off it needs."""
+    """Accepted (or escalated) work with any sign-off it needs. (The nightly generation
+    also wants a catalogue service; a manager may schedule one without.)"""
     return (demand.status in (DemandStatus.ACCEPTED, DemandStatus.ESCALATED)
-            and demand.item_id is not None
             and (demand.approval_level in ("", ApprovalLevel.NONE)
                  or demand.approved_at is not None))
 
@@ -54,15 +59,17 @@ def demand_task(demand: Demand, day: dt.date, window) -> ServiceTask | None:
         window = (start.time(), end.time())
     end_of_day = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
     due_today = demand.resolution_due_at is not None and demand.resolution_due_at <= end_of_day
+    item = demand.item
     return ServiceTask(
         source=TaskSource.DEMAND, demand=demand, retailer=demand.retailer,
         district_id=demand.district_id, title=demand.title[:120], service_date=day,
         window_start=window[0], window_end=window[1],
-        service_minutes=max(1, demand.item.service_minutes),
-        priority=float(demand.item.priority),
-        required_skills=[{"code": s.code, "level": 1} for s in demand.item.skills.all()],
+        service_minutes=max(1, item.service_minutes) if item else UNLISTED_MINUTES,
+        priority=float(item.priority) if item else UNLISTED_PRIORITY,
+        required_skills=[{"code": s.code, "level": 1} for s in item.skills.all()] if item
+        else [],
         mandatory=due_today or demand.kind == "complaint",
-        checklist=list(demand.checklist or demand.item.checklist or []),
+        checklist=list(demand.checklist or (item.checklist if item else None) or []),
     )
 
 

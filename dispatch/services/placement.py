@@ -189,5 +189,9 @@ def demand_place_by_hand(*, actor, demand, specialist: Specialist | None,
         if planned_start is not None and task.window_start < when.time() < task.window_end:
             task.window_start = when.time().replace(second=0, microsecond=0)
         task.save()
+        # The manager chose this person: one from another district is lent (its service
+        # radius gives way, as in a run's reinforcement); skills, shift and the day hold.
         return task_reassign(actor=actor, task_id=task.pk, specialist_id=specialist.pk,
-                             reason=reason or _("Scheduled by hand from the demand"))
+                             reason=reason or _("Scheduled by hand from the demand"),
+                             allow_cross_district=specialist.home_district_id
+                             != demand.district_id)

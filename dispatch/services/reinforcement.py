@@ -30,7 +30,7 @@ from zhifu.accounts.models import District, Specialist
 
 from .. import adapter
 from ..choices import DispatchMode, TaskStatus
-from ..models import DispatchRun, DistrictSolve, ServiceTask
+from ..models import DispatchRun, DistrictSolve, ServiceTask, SpecialistAbsence
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def reinforcement_plan(*, run: DispatchRun, solves: list[DistrictSolve],
     by_id = {d.pk: d for d in districts}
     lending = sorted({n.pk for d in needy for n in neighbours(by_id[d], districts)})
     lenders = list(Specialist.objects.filter(active=True, home_district_id__in=lending)
-                   .exclude(absences__day=run.service_date)
+                   .exclude(pk__in=SpecialistAbsence.away_all_day(run.service_date))
                    .select_related("home_district").prefetch_related("skill_levels__skill")
                    .order_by("id"))
     if not lenders:

@@ -34,7 +34,7 @@ from zhifu.notifications.services import message, notify
 
 from .. import adapter
 from ..choices import MOVABLE, PINNED, DispatchMode, RunStatus, RunTrigger, TaskStatus
-from ..models import DispatchRun, DistrictSolve, ServiceTask, TaskEvent
+from ..models import DispatchRun, DistrictSolve, ServiceTask, SpecialistAbsence, TaskEvent
 from .follow import demand_follow_task
 from .generation import tasks_generate, tasks_withdraw_cancelled
 from .reinforcement import reinforcement_plan
@@ -67,9 +67,11 @@ def _lease_expired(run: DispatchRun) -> bool:
 def run_start(*, actor, day: dt.date, district_ids: list[int] | None = None,
               mode: str = DispatchMode.COMMAND, seconds: float = 20.0, seed: int = 1,
               allow_cross_district: bool = True, trigger: str = RunTrigger.MANUAL,
-              now: dt.datetime | None = None) -> DispatchRun:
+              now: dt.datetime | None = None,
+              planned_as_of: dt.datetime | None = None) -> DispatchRun:
     """Plan ``day`` for the districts (default: all the actor manages). ``actor=None`` is the
-    system (schedules, re-plans)."""
+    system (schedules, re-plans). ``planned_as_of`` (the system only) plans as at that
+    moment instead of now: the demo's "last night's plan" of today."""
     now = now or timezone.now()
     if actor is not None and not can(actor, Capability.MANAGE_DISTRICT_WORK):
         raise PermissionDenied(_("Only managers start dispatch runs."))
@@ -107,7 +109,9 @@ def run_start(*, actor, day: dt.date, district_ids: list[int] | None = None,
             params={"seconds": float(seconds), "allow_cross_district": bool(allow_cross_district),
                     # A re-plan keeps the day's finished and started work where it is,
                     # as of this moment.
-                    **({"as_of": now.isoformat()} if trigger == RunTrigger.REPLAN else {})},
+                    **({"as_of": now.isoformat()} if trigger == RunTrigger.REPLAN else {}),
+                    **({"planned_as_of": planned_as_of.isoformat()}
+                       if planned_as_of is not None and actor is None else {})},
         )
         run.districts.set(sorted(wanted))
         DistrictSolve.objects.bulk_create(
@@ -220,7 +224,7 @@ def _promised(task: ServiceTask, specialist_id: int | None) -> bool:
 
 def _district_specialists(district_id: int, day: dt.date) -> list[Specialist]:
     return list(Specialist.objects.filter(active=True, home_district_id=district_id)
-                .exclude(absences__day=day)
+                .exclude(pk__in=SpecialistAbsence.away_all_day(day))
                 .select_related("home_district").prefetch_related("skill_levels__skill")
                 .order_by("id"))
 
@@ -257,6 +261,8 @@ def district_solve(*, solve_id: int) -> None:
 def _plan_moment(run: DispatchRun) -> dt.datetime | None:
     """From when the run may plan: a re-plan from its change; today, from now (nothing
     is planned before the moment of planning); another day, from the shift's start."""
+    if run.params.get("planned_as_of"):
+        return dt.datetime.fromisoformat(run.params["planned_as_of"])
     as_of = run.params.get("as_of")
     moment = dt.datetime.fromisoformat(as_of) if as_of else None
     if run.service_date == timezone.localdate():

@@ -1,5 +1,5 @@
 """Cancelled work, urgent work and a specialist dropping out re-plan the rest of the day."""
-
+import datetime as dt
 
 import pytest
 from django.utils import translation
@@ -166,3 +166,27 @@ def test_who_may_serve_is_the_solvers_eligibility_in_words(city):
     assert "公里" in refusals[1]
     assert "工作时间" in refusals[2] and refusals[3] is None
     assert adapter.eligibility_refusal(task=training, specialist=trainer) is None
+
+
+def test_a_specialist_in_late_or_gone_home_is_planned_within_the_hours_left(city, commit):
+    # More work than one of them can do in the hours left: both must take some.
+    tasks = [make_task(city.shops[i % 6], city.day, service_minutes=45,
+                       source=TaskSource.URGENT) for i in range(10)]
+    with commit():
+        changes.specialist_drop_out(actor=city.manager, specialist=city.trainer, day=city.day,
+                                    reason="送孩子就医，十一点到岗",
+                                    available_from=dt.time(11, 0), now=local(city.day, 8))
+        changes.specialist_drop_out(actor=city.manager, specialist=city.plain, day=city.day,
+                                    reason="下午外出培训", available_until=dt.time(10, 30),
+                                    now=local(city.day, 8))
+    trainer = ServiceTask.objects.filter(pk__in=[t.pk for t in tasks], specialist=city.trainer)
+    plain = ServiceTask.objects.filter(pk__in=[t.pk for t in tasks], specialist=city.plain)
+    assert trainer.exists() and plain.exists()
+    assert all(t.planned_start >= local(city.day, 11) for t in trainer)
+    assert all(t.planned_end <= local(city.day, 10, 30) for t in plain)
+    # Still there for the day: neither is an absence for the whole of it.
+    assert SpecialistAbsence.objects.get(specialist=city.trainer).whole_day is False
+    with pytest.raises(DomainError):
+        changes.specialist_drop_out(actor=city.manager, specialist=city.plain, day=city.day,
+                                    reason="x", available_from=dt.time(15, 0),
+                                    available_until=dt.time(9, 0), now=local(city.day, 8))

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from dispatch import adapter
 from dispatch.choices import TaskFate, TaskStatus
-from dispatch.models import ServiceTask, TaskEvent
+from dispatch.models import ServiceTask, SpecialistAbsence, TaskEvent
 from dispatch.services.reinforcement import neighbours
 from zhifu.accounts.models import District, Specialist
 
@@ -71,7 +71,8 @@ def _unserved_with_room(next_day: dt.date) -> list[dict]:
                  .select_related("retailer", "district")):
         reach = [task.district, *neighbours(task.district, districts)]
         people = (Specialist.objects.filter(active=True, home_district__in=reach)
-                  .exclude(absences__day=next_day).select_related("home_district")
+                  .exclude(pk__in=SpecialistAbsence.away_all_day(next_day))
+                  .select_related("home_district")
                   .prefetch_related("skill_levels__skill"))
         for person in people:
             route = list(ServiceTask.objects.filter(

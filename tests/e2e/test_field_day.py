@@ -2,8 +2,9 @@
 dispatcher and the specialists' phones use it:
 
 morning plan with accepts landing while it solves; at least ten mid-day changes of each
-kind (cancel, urgent work, a specialist absent, a task running over, a shop closed, a move
-by hand); an offline replay; the evening's end of the day; the next morning's plan.
+kind (cancel, urgent work, a specialist absent, in late or gone home, a task running over,
+a shop closed, a move by hand); an offline replay; the evening's end of the day; the next
+morning's plan.
 
 The server runs ``make run``'s shape (SQLite, the embedded worker) on a simulated clock
 (``tests/e2e/sim_clock.py``). The checks at the end read the server's database in a
@@ -253,6 +254,18 @@ def _absences(day: Day, touched: set[int], accepted: dict[int, int]) -> None:
         day.count("absence")
 
 
+def _late_or_home(day: Day, touched: set[int], accepted: dict[int, int]) -> None:
+    """Five specialists report being late (from 12:00), five go home early (at 15:30)."""
+    for n, specialist_id in enumerate(day.present()[-EVENTS_PER_KIND:]):
+        hours = ({"available_from": "12:00"} if n % 2 else {"available_until": "15:30"})
+        status, body = day.manager.post("/api/v1/dispatch/absences/", {
+            "specialist": specialist_id, "reason": "堵车晚到" if n % 2 else "家中有事提前离开",
+            **hours})
+        assert status == 201, body
+        touched.update(t for t, s in accepted.items() if s == specialist_id)
+        day.count("late_or_home")
+
+
 def _start(day: Day, specialist_id: int, task: dict, **extra):
     shop = task["retailer"]
     return day.phones[specialist_id].post(
@@ -352,6 +365,7 @@ def test_a_whole_field_day(sim):
     day.idle()
     day.at(10, 30)
     _moves(day, touched)
+    _late_or_home(day, touched, accepted)
     day.idle()
     day.at(11, 0)
     started = _running_over(day, touched)
@@ -374,7 +388,8 @@ def test_a_whole_field_day(sim):
     _absences(day, touched, accepted)
     day.idle()
 
-    for kind in ("cancel", "urgent", "absence", "running_over", "shop_closed", "move"):
+    for kind in ("cancel", "urgent", "absence", "late_or_home", "running_over", "shop_closed",
+                 "move"):
         assert day.counts.get(kind, 0) >= EVENTS_PER_KIND, (kind, day.counts)
 
     # The evening: the nightly job closes the day and plans the next working day.

@@ -199,7 +199,7 @@ class Specialist(models.Model):
         _("tasks a day at most"), default=25,
         validators=[MinValueValidator(1), MaxValueValidator(80)])
     daily_minutes_limit = models.PositiveSmallIntegerField(
-        _("working minutes a day at most"), default=480,
+        _("working minutes a day at most"), default=540,
         help_text=_("From the start of the shift to the return; the shift's end still holds."),
         validators=[MinValueValidator(30), MaxValueValidator(720)])
     education = models.CharField(_("highest education"), max_length=16,

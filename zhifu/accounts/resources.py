@@ -247,7 +247,7 @@ class SpecialistResource(PersonalDataMixin, TabularResource):
                               Number(int, required=False, default=25),
                               attribute="daily_task_limit")
     daily_minutes_limit = Column("每日工作分钟上限", "Working minutes a day at most",
-                                 Number(int, required=False, default=480),
+                                 Number(int, required=False, default=540),
                                  attribute="daily_minutes_limit")
     skills = Column("技能", "Skills")
     education = Column("最高学历", "Highest education",

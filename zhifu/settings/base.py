@@ -344,6 +344,9 @@ DISPATCH_QUEUED_GRACE_SECONDS = int(os.environ.get("DISPATCH_QUEUED_GRACE_SECOND
 # Bounds on what one person may ask of the solver (docs/security.md, "unbounded work").
 DISPATCH_PLAN_HORIZON_DAYS = int(os.environ.get("DISPATCH_PLAN_HORIZON_DAYS", "14"))
 DISPATCH_RUNS_PER_HOUR = int(os.environ.get("DISPATCH_RUNS_PER_HOUR", "30"))
+# How much the plan weighs evening out the work minutes between a district's people
+# against travel (0 turns the balance off).
+DISPATCH_IMBALANCE_WEIGHT = float(os.environ.get("DISPATCH_IMBALANCE_WEIGHT", "0.5"))
 # Seconds per district a re-plan after a mid-day change may solve.
 DISPATCH_REPLAN_SECONDS = float(os.environ.get("DISPATCH_REPLAN_SECONDS", "5"))
 # The end of a field day (dispatch.services.rollover): how much more urgent undone work
