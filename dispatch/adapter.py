@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhifu.accounts.models import Skill, Specialist
 
@@ -281,6 +282,21 @@ def _refusal(kind: str, task: ServiceTask, need: solver.Task, specialist: Specia
     return _("not eligible")
 
 
+VIOLATION_WORDS = {
+    "skill": gettext_lazy("lacks a skill it needs"),
+    "radius": gettext_lazy("outside the service radius"),
+    "window": gettext_lazy("its time window would be missed"),
+    "shift_end": gettext_lazy("the day would run past the end of the shift"),
+    "capacity": gettext_lazy("the day already holds as many tasks as allowed"),
+    "pinned": gettext_lazy("it is promised to someone else"),
+}
+
+
+def violation_words(kind: str) -> str:
+    """What a broken constraint means for the person placing a task, in their language."""
+    return str(VIOLATION_WORDS.get(kind, _("it does not fit the day")))
+
+
 @dataclass(frozen=True)
 class Placement:
     """A route that takes the new task, with each task's (start, end) minutes as the
@@ -314,5 +330,5 @@ def check_assignment(*, task: ServiceTask, specialist: Specialist, day: dt.date,
             visits = {v.task_id: v for r in timed.routes for v in r.visits}
             return Placement(candidate, [(visits[str(t.pk)].start, visits[str(t.pk)].end)
                                          for t in candidate]), []
-        violations = [v.message for v in report.violations]
-    return None, violations
+        violations = [violation_words(v.kind) for v in report.violations]
+    return None, list(dict.fromkeys(violations))

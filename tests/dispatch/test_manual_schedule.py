@@ -13,8 +13,8 @@ from dispatch.choices import TaskStatus
 from dispatch.models import ServiceTask
 from tests import factories
 from tests.conftest import login_api
-from tests.dispatch.conftest import local
-from zhifu.accounts.models import Skill
+from tests.dispatch.conftest import local, make_task
+from zhifu.accounts.models import Skill, Specialist
 
 
 @pytest.fixture
@@ -109,3 +109,20 @@ def test_the_demand_page_schedules_through_the_task_too(city, client, nine_ocloc
     task = ServiceTask.objects.get(demand=demand)
     assert task.specialist_id == city.trainer.pk and task.status == TaskStatus.ASSIGNED
     assert Demand.objects.get(pk=demand.pk).status == DemandStatus.SCHEDULED
+
+
+def test_a_move_that_does_not_fit_says_why_in_words(city, api, nine_oclock):
+    Specialist.objects.filter(pk=city.plain.pk).update(daily_task_limit=1)
+    held = make_task(city.shops[0], city.day, status=TaskStatus.ASSIGNED,
+                     specialist=city.plain, sequence=1)
+    extra = make_task(city.shops[1], city.day)
+    login_api(api, city.manager)
+    response = api.post(f"/api/v1/dispatch/tasks/{extra.pk}/reassign/",
+                        {"specialist": city.plain.pk, "reason": "顺路"}, format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "does_not_fit" and "当天任务数已达上限" in error["message"]
+    assert "capacity" not in error["message"] and "load" not in error["message"]
+    held.refresh_from_db()
+    extra.refresh_from_db()
+    assert held.specialist_id == city.plain.pk and extra.specialist_id is None
