@@ -126,3 +126,13 @@ def test_a_move_that_does_not_fit_says_why_in_words(city, api, nine_oclock):
     held.refresh_from_db()
     extra.refresh_from_db()
     assert held.specialist_id == city.plain.pk and extra.specialist_id is None
+
+
+def test_the_demand_trail_names_each_role_in_the_readers_language(city, client, nine_oclock):
+    demand = _accepted(city, city.shops[0])
+    client.force_login(city.manager)
+    page = client.get(f"/dashboard/demands/{demand.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert '<span class="muted">零售客户</span>' in text  # who submitted it
+    assert '<span class="muted">管理人员</span>' in text  # who accepted it
+    assert '<span class="muted">retailer</span>' not in text
