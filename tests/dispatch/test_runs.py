@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from demands.models import Holiday
+from demands import services as demand_services
+from demands.models import CatalogueItem, DemandEvent, Holiday
 from dispatch.choices import RunStatus, RunTrigger, TaskStatus
 from dispatch.models import DispatchRun, ServiceTask
 from dispatch.services import runs
@@ -287,3 +288,17 @@ def test_a_plan_keeps_each_specialists_daily_limits(city, start):
     left = by_specialist.get(None, [])
     assert run.result["unserved"] == len(left) >= 6 - 2 - 2
     assert all("排满" in t.unserved_reason or "任务已满" in t.unserved_reason for t in left)
+
+
+def test_a_replan_that_leaves_a_demand_where_it_was_tells_the_retailer_nothing(city, start):
+    item, _ = CatalogueItem.objects.get_or_create(
+        code="test-once", defaults={"tier": "basic", "name_zh": "陈列", "name_en": "Display",
+                                    "service_minutes": 30})
+    shop = city.shops[0]
+    demand = demand_services.demand_order(retailer=shop, item=item, actor=shop.user,
+                                          segment="basic")
+    demand_services.demand_accept(demand=demand, actor=city.manager)
+    start()
+    start(seed=3)  # the same plan again
+    schedules = DemandEvent.objects.filter(demand=demand, action="schedule").count()
+    assert schedules == 1
