@@ -21,6 +21,9 @@ from .model import SearchModel
 from .segments import cat, fold
 
 EPS = 1e-7
+# the driver's copy of the moves' first screen lets through what falls within this much
+# of their bound, so floating-point rounding can never make it refuse a move they accept
+SCREEN_SLACK = -EPS + 1e-6
 
 
 class LocalSearch:
@@ -41,6 +44,7 @@ class LocalSearch:
         self.suf = [None] * m
         self.sufx = [None] * m
         self.cost = [0.0] * m
+        self.screen = [0.0] * m
         self.xsum = [0.0] * m
         self.svc = [0.0] * m
         self.mod = [0] * m
@@ -100,6 +104,12 @@ class LocalSearch:
         for p in range(1, L - 1):
             sv += svc[nodes[p]]
         self.svc[r] = sv
+        # what the route's cost would be on distance and service alone, minus its cost
+        # (<= 0): a move between routes a and b can only pay if the distance it saves,
+        # weighted, beats -(screen[a] + screen[b]) -- the driver's first screen
+        self.screen[r] = (
+            self.minute_weight * pref[L - 1][0] + self.work_weight * sv + xs - self.cost[r]
+        )
         self.mod[r] = self.clock
         self.clock += 1
 
@@ -487,6 +497,17 @@ class LocalSearch:
             self.tested = [c] * self.n
         order = list(model.active)
         al = model.allowed
+        T = model.T
+        served, where, mod, nodes, screen = (
+            self.served,
+            self.where,
+            self.mod,
+            self.nodes,
+            self.screen,
+        )
+        mw = self.minute_weight
+        # cross-district costs add a term per task moved: those models use the moves' own screens
+        plain = model.xcost is None
         optional = model.optional
         timed = deadline != math.inf
         for _ in range(max_passes):
@@ -504,13 +525,68 @@ class LocalSearch:
                 last = self.tested[u]
                 self.tested[u] = self.clock
                 for v in model.neigh[u]:
-                    if not self.served[v] or not self.served[u]:
+                    if not served[v] or not served[u]:
                         continue
-                    ru, pu = self.where[u]
-                    rv, pv = self.where[v]
-                    if self.mod[ru] < last and self.mod[rv] < last:
+                    ru, pu = where[u]
+                    rv, pv = where[v]
+                    if mod[ru] < last and mod[rv] < last:
                         continue
                     if ru != rv:
+                        if plain:
+                            # the moves' own first screen (distance-only lower bound),
+                            # computed here once per pair instead of inside each move
+                            # call; a hair looser, so it never refuses what they accept
+                            limit = SCREEN_SLACK - screen[ru] - screen[rv]
+                            nu, nv = nodes[ru], nodes[rv]
+                            up, un = nu[pu - 1], nu[pu + 1]
+                            vp, vn = nv[pv - 1], nv[pv + 1]
+                            Tu, Tv = T[u], T[v]
+                            if al[rv][u]:
+                                rem = T[up][un] - T[up][u] - Tu[un]
+                                if (
+                                    mw * (rem + Tv[u] + Tu[vn] - Tv[vn]) < limit
+                                    and self._relocate(u, ru, pu, rv, pv)
+                                ) or (
+                                    mw * (rem + T[vp][u] + Tu[v] - T[vp][v]) < limit
+                                    and self._relocate(u, ru, pu, rv, pv - 1)
+                                ):
+                                    improved = True
+                                    continue
+                                if pu + 2 < len(nu):
+                                    x, xn = un, nu[pu + 2]
+                                    dd = T[up][xn] - T[up][u] - T[x][xn] + Tv[u] + T[x][vn] - Tv[vn]
+                                    if mw * dd < limit and self._oropt(u, ru, pu, rv, pv):
+                                        improved = True
+                                        continue
+                                if al[ru][v]:
+                                    dd = (
+                                        T[up][v] + Tv[un] - T[up][u] - Tu[un]
+                                        + T[vp][u] + Tu[vn] - T[vp][v] - Tv[vn]
+                                    )  # fmt: skip
+                                    if mw * dd < limit and self._swap(u, ru, pu, v, rv, pv):
+                                        improved = True
+                                        continue
+                            # 2-opt*: tails after u and v, then after their predecessors
+                            eu, ev = nu[-1], nv[-1]
+                            du, dv = len(nu) - 1, len(nv) - 1
+                            cu, cv = nu[-2], nv[-2]
+                            a, b = pu, pv
+                            for hd_u, nx_u, hd_v, nx_v in ((u, un, v, vn), (up, u, vp, v)):
+                                if a + 1 < du or b + 1 < dv:  # else: nothing to exchange
+                                    dd = (
+                                        T[hd_u][nx_v if b + 1 < dv else eu]
+                                        + T[hd_v][nx_u if a + 1 < du else ev]
+                                        - T[hd_u][nx_u] - T[hd_v][nx_v]
+                                    )  # fmt: skip
+                                    if b + 1 < dv:
+                                        dd += T[cv][eu] - T[cv][ev]
+                                    if a + 1 < du:
+                                        dd += T[cu][ev] - T[cu][eu]
+                                    if mw * dd < limit and self._two_opt_star(ru, a, rv, b):
+                                        improved = True
+                                        break
+                                a, b = pu - 1, pv - 1
+                            continue
                         if al[rv][u]:
                             if self._relocate(u, ru, pu, rv, pv) or self._relocate(
                                 u, ru, pu, rv, pv - 1
