@@ -33,6 +33,11 @@ class LocalSearch:
         self.n, self.m = n, m
         T = model.T
         self.symmetric = all(T[i][j] == T[j][i] for i in range(min(len(T), 60)) for j in range(i))
+        # u's cheapest round trip on a day of its own (any eligible specialist)
+        self.min_round_trip = [
+            min((T[n + k][u] + T[u][n + m + k] for k in model.allowed_routes[u]), default=math.inf)
+            for u in range(n)
+        ]
 
     # ------------------------------------------------------------------ state
     def _load(self, routes, unserved):
@@ -394,6 +399,8 @@ class LocalSearch:
             and self.pref[ru][-1][5] <= model.cap[ru]
         )
         gain = T[nodes[pu - 1]][u] + T[u][nodes[pu + 1]] - T[nodes[pu - 1]][nodes[pu + 1]]
+        if plain and self.min_round_trip[u] >= gain - EPS:
+            return False  # no day of its own can pay: skip listing the empty days
         s1 = None
         for r in self._empty_routes(u):
             if r == ru:
