@@ -69,7 +69,18 @@ def schedule_route(problem: Problem, k: int, idxs: Sequence[int]) -> RouteResult
     tasks = problem.tasks
     if not idxs:
         return RouteResult(
-            s.id, (), (), s.shift_start, s.shift_start, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0
+            specialist_id=s.id,
+            task_ids=(),
+            visits=(),
+            departure=s.shift_start,
+            return_time=s.shift_start,
+            travel=0.0,
+            service=0.0,
+            wait=0.0,
+            lateness=0.0,
+            work=0.0,
+            load=0.0,
+            cross_district_tasks=0,
         )
     dep = min_duration_departure(problem, k, idxs)
     t = dep
@@ -86,7 +97,17 @@ def schedule_route(problem: Problem, k: int, idxs: Sequence[int]) -> RouteResult
         w = start - arr
         lt = max(0.0, start - task.tw_end)
         end = start + task.service
-        visits.append(Visit(task.id, arr, start, end, w, lt, d))
+        visits.append(
+            Visit(
+                task_id=task.id,
+                arrival=arr,
+                start=start,
+                end=end,
+                wait=w,
+                lateness=lt,
+                travel_in=d,
+            )
+        )
         wait += w
         late += lt
         service += task.service
@@ -99,18 +120,18 @@ def schedule_route(problem: Problem, k: int, idxs: Sequence[int]) -> RouteResult
     travel += d
     ret = t + d
     return RouteResult(
-        s.id,
-        tuple(tasks[i].id for i in idxs),
-        tuple(visits),
-        dep,
-        ret,
-        travel,
-        service,
-        wait,
-        late,
-        ret - dep,
-        load,
-        cross,
+        specialist_id=s.id,
+        task_ids=tuple(tasks[i].id for i in idxs),
+        visits=tuple(visits),
+        departure=dep,
+        return_time=ret,
+        travel=travel,
+        service=service,
+        wait=wait,
+        lateness=late,
+        work=ret - dep,
+        load=load,
+        cross_district_tasks=cross,
     )
 
 
@@ -136,20 +157,20 @@ def evaluate(
     c_work = params.work_weight * sum(works)
     n_served = sum(len(r.task_ids) for r in rr)
     cb = CostBreakdown(
-        c_travel + c_late + c_un + c_imb + c_cross + c_work,
-        c_travel,
-        c_late,
-        c_un,
-        c_imb,
-        c_cross,
-        c_work,
-        travel,
-        late,
-        mad,
-        sum(works),
-        served_pri,
-        unserved_pri,
-        n_served,
-        len(unserved),
+        total=c_travel + c_late + c_un + c_imb + c_cross + c_work,
+        travel=c_travel,
+        lateness=c_late,
+        unserved_penalty=c_un,
+        imbalance=c_imb,
+        cross_district=c_cross,
+        work=c_work,
+        travel_minutes=travel,
+        lateness_minutes=late,
+        imbalance_minutes=mad,
+        work_minutes=sum(works),
+        served_priority=served_pri,
+        unserved_priority=unserved_pri,
+        n_served=n_served,
+        n_unserved=len(unserved),
     )
     return rr, cb

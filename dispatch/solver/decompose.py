@@ -195,9 +195,9 @@ def _insert_leftovers(problem, params, elig, routes) -> None:
     tids = [tasks[i].id for k in ks for i in routes[k]] + [tasks[i].id for i in left]
     sub = problem.subset(tids, [problem.specialists[k].id for k in ks], name="leftovers")
     six = sub.task_index()
-    md = build_model(sub, params, compute_eligibility(sub, params))
+    model = build_model(sub, params, compute_eligibility(sub, params))
     sub_routes = [[six[tasks[i].id] for i in routes[k]] for k in ks]
-    new_routes, _ = insert_all(md, sub_routes, [six[tasks[i].id] for i in left], chains=True)
+    new_routes, _ = insert_all(model, sub_routes, [six[tasks[i].id] for i in left], chains=True)
     tix = problem.task_index()
     for k, r in zip(ks, new_routes, strict=True):
         routes[k] = [tix[sub.tasks[j].id] for j in r]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Visit:
     task_id: str
     arrival: float
@@ -16,7 +16,7 @@ class Visit:
     travel_in: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RouteResult:
     specialist_id: str
     task_ids: tuple
@@ -40,7 +40,7 @@ class Unserved:
     priority: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CostBreakdown:
     total: float
     travel: float

@@ -25,9 +25,9 @@ EPS = 1e-9
 class _Routes:
     """Routes with prefix/suffix segment summaries (rebuilt per route on change)."""
 
-    def __init__(self, md: SearchModel, routes: list):
-        self.md = md
-        n, m = md.n, md.m
+    def __init__(self, model: SearchModel, routes: list):
+        self.model = model
+        n, m = model.n, model.m
         self.nodes = [[n + k] + list(routes[k]) + [n + m + k] for k in range(m)]
         self.pref = [None] * m
         self.suf = [None] * m
@@ -35,8 +35,8 @@ class _Routes:
             self.update(k)
 
     def update(self, k: int) -> None:
-        md = self.md
-        seg, T = md.seg, md.T
+        model = self.model
+        seg, T = model.seg, model.T
         nodes = self.nodes[k]
         L = len(nodes)
         pref = [None] * L
@@ -55,16 +55,16 @@ class _Routes:
 
     def best_insertion(self, u: int, routes_to_try) -> tuple:
         """(added weighted cost, route, position) of the cheapest feasible slot, or None."""
-        md = self.md
-        T, seg = md.T, md.seg
+        model = self.model
+        T, seg = model.T, model.seg
         su = seg[u]
-        tw, ww = md.travel_weight, md.work_weight
-        xc = md.xcost
+        tw, ww = model.travel_weight, model.work_weight
+        xc = model.xcost
         best = None
         for k in routes_to_try:
             nodes = self.nodes[k]
             pref, suf = self.pref[k], self.suf[k]
-            cap = md.cap[k]
+            cap = model.cap[k]
             if pref[-1][5] + su[5] > cap + EPS:
                 continue
             base_d, base_dur = pref[-1][0], pref[-1][1]
@@ -93,22 +93,22 @@ class _Routes:
         return [nodes[1:-1] for nodes in self.nodes]
 
 
-def _order(md: SearchModel, tasks, rng) -> list:
+def _order(model: SearchModel, tasks, rng) -> list:
     def key(i):
         noise = rng.random() if rng is not None else 0.0
-        width = md.seg[i][4] - md.seg[i][3]
+        width = model.seg[i][4] - model.seg[i][3]
         return (
-            0 if md.mandatory[i] else 1,
-            len(md.allowed_routes[i]) * (1.0 + 0.3 * noise),
+            0 if model.mandatory[i] else 1,
+            len(model.allowed_routes[i]) * (1.0 + 0.3 * noise),
             width * (1.0 + 0.3 * noise),
-            -md.priority[i],
+            -model.priority[i],
         )
 
     return sorted(tasks, key=key)
 
 
 def insert_all(
-    md: SearchModel, routes: list, unserved, rng=None, chains: bool = False
+    model: SearchModel, routes: list, unserved, rng=None, chains: bool = False
 ) -> tuple[list, list]:
     """Insert each unserved task at its cheapest feasible slot if it beats its penalty.
 
@@ -118,26 +118,26 @@ def insert_all(
     Returns (routes, still unserved). Routes given must be hard-feasible for the
     result to be.
     """
-    st = _Routes(md, routes)
+    st = _Routes(model, routes)
     left = []
-    for u in _order(md, unserved, rng):
-        cands = [md.pin[u]] if md.pin[u] >= 0 else md.allowed_routes[u]
+    for u in _order(model, unserved, rng):
+        cands = [model.pin[u]] if model.pin[u] >= 0 else model.allowed_routes[u]
         best = st.best_insertion(u, cands)
-        if best is not None and (md.mandatory[u] or best[0] < md.penalty[u]):
+        if best is not None and (model.mandatory[u] or best[0] < model.penalty[u]):
             st.insert(u, best[1], best[2])
         else:
             left.append(u)
-    if left and (chains or any(md.mandatory[u] for u in left)):
-        left = _make_room(md, st, left, chains)
+    if left and (chains or any(model.mandatory[u] for u in left)):
+        left = _make_room(model, st, left, chains)
     return st.routes(), left
 
 
-def _removal_slots(md: SearchModel, st: _Routes, u: int, k: int):
+def _removal_slots(model: SearchModel, st: _Routes, u: int, k: int):
     """(added travel, q, p) for every way to put u on day k in place of one task at q."""
-    T, seg = md.T, md.seg
+    T, seg = model.T, model.seg
     nodes = st.nodes[k]
     pref = st.pref[k]
-    cap = md.cap[k]
+    cap = model.cap[k]
     out = []
     for q in range(1, len(nodes) - 1):
         trial = nodes[:q] + nodes[q + 1 :]
@@ -156,7 +156,7 @@ def _removal_slots(md: SearchModel, st: _Routes, u: int, k: int):
             s2 = cat(s1, sf[p + 1], T)
             if s2[2] > EPS or s2[5] > cap + EPS:
                 continue
-            d = md.travel_weight * (s2[0] - pref[-1][0])
+            d = model.travel_weight * (s2[0] - pref[-1][0])
             if best is None or d < best[0]:
                 best = (d, q, p)
         if best is not None:
@@ -164,7 +164,7 @@ def _removal_slots(md: SearchModel, st: _Routes, u: int, k: int):
     return out
 
 
-def _make_room(md: SearchModel, st: _Routes, left: list, chains: bool) -> list:
+def _make_room(model: SearchModel, st: _Routes, left: list, chains: bool) -> list:
     """Serve a task that fits nowhere by moving or dropping one task of an eligible day.
 
     For each eligible specialist and each task v on that day, try the day with the
@@ -173,28 +173,28 @@ def _make_room(md: SearchModel, st: _Routes, left: list, chains: bool) -> list:
     it is optional and worth less than u (always, when u is mandatory and v is not).
     """
     still = []
-    todo = [u for u in left if md.mandatory[u]]
+    todo = [u for u in left if model.mandatory[u]]
     if chains:
-        todo += sorted((u for u in left if not md.mandatory[u]), key=lambda u: -md.penalty[u])
+        todo += sorted((u for u in left if not model.mandatory[u]), key=lambda u: -model.penalty[u])
     else:
-        still = [u for u in left if not md.mandatory[u]]
+        still = [u for u in left if not model.mandatory[u]]
     for u in todo:
-        cands = [md.pin[u]] if md.pin[u] >= 0 else md.allowed_routes[u]
+        cands = [model.pin[u]] if model.pin[u] >= 0 else model.allowed_routes[u]
         tries = []
         for k in cands:
-            for d, q, p in _removal_slots(md, st, u, k):
+            for d, q, p in _removal_slots(model, st, u, k):
                 tries.append((d, k, q, p))
         tries.sort()
         done = False
         for d, k, q, p in tries[: 40 if chains else 12]:
             v = st.nodes[k][q]
-            vc = [md.pin[v]] if md.pin[v] >= 0 else md.allowed_routes[v]
+            vc = [model.pin[v]] if model.pin[v] >= 0 else model.allowed_routes[v]
             saved = (list(st.nodes[k]), st.pref[k], st.suf[k])
             del st.nodes[k][q]
             st.nodes[k].insert(p + 1, u)
             st.update(k)
             again = st.best_insertion(v, vc)
-            if again is not None and (md.mandatory[v] or d + again[0] < md.penalty[u]):
+            if again is not None and (model.mandatory[v] or d + again[0] < model.penalty[u]):
                 st.insert(v, again[1], again[2])
                 done = True
                 break
@@ -203,10 +203,10 @@ def _make_room(md: SearchModel, st: _Routes, left: list, chains: bool) -> list:
             continue
         # no chain: drop the cheapest optional task whose place u can take
         drops = [
-            (md.penalty[st.nodes[k][q]] + d, k, q, p)
+            (model.penalty[st.nodes[k][q]] + d, k, q, p)
             for d, k, q, p in tries
-            if not md.mandatory[st.nodes[k][q]]
-            and (md.mandatory[u] or md.penalty[st.nodes[k][q]] + d < md.penalty[u])
+            if not model.mandatory[st.nodes[k][q]]
+            and (model.mandatory[u] or model.penalty[st.nodes[k][q]] + d < model.penalty[u])
         ]
         if not drops:
             still.append(u)
@@ -220,6 +220,6 @@ def _make_room(md: SearchModel, st: _Routes, left: list, chains: bool) -> list:
     return still
 
 
-def construct(md: SearchModel, rng=None) -> tuple[list, list]:
+def construct(model: SearchModel, rng=None) -> tuple[list, list]:
     """A complete hard-feasible plan from scratch (pinned tasks on their specialist first)."""
-    return insert_all(md, [[] for _ in range(md.m)], list(md.active), rng)
+    return insert_all(model, [[] for _ in range(model.m)], list(model.active), rng)

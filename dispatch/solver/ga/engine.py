@@ -47,10 +47,10 @@ def _plan(routes, unserved, pen, feasible, exact, exact_ok):
 
 class Island:
     def __init__(self, model: SearchModel, params: Params, seed: int, inactive: list):
-        self.md = model
+        self.model = model
         self.p = params
         self.rng = random.Random(seed)
-        self.ls = LocalSearch(model)
+        self.local_search = LocalSearch(model)
         self.inactive = list(inactive)
         maxd = max((max(row) for row in model.T), default=1.0) or 1.0
         maxq = max(model.demand, default=0.0)
@@ -64,11 +64,11 @@ class Island:
         self.hof = tools.HallOfFame(1)
         self.generation = 0
         self.bnb_cache: dict = {}
-        self.tb = base.Toolbox()
-        self.tb.register("select", tools.selTournament, tournsize=2)
-        self.tb.register("mate", crossover, self.md)
-        self.tb.register("mutate", ruin, self.md)
-        self.tb.register("educate", self.educate)
+        self.toolbox = base.Toolbox()
+        self.toolbox.register("select", tools.selTournament, tournsize=2)
+        self.toolbox.register("mate", crossover, self.model)
+        self.toolbox.register("mutate", ruin, self.model)
+        self.toolbox.register("educate", self.educate)
         self.best_history: list = []
         # Solomon-sized instances keep the search they were tuned with; above the threshold
         # construction, recreate and partial education pay for themselves
@@ -78,12 +78,12 @@ class Island:
     # ----------------------------------------------------------- education
     def _bnb(self, routes) -> None:
         """Replace each short feasible route by its proven-optimal order."""
-        md, lim = self.md, self.p.bnb_max_tasks
+        model, lim = self.model, self.p.bnb_max_tasks
         if lim < 2:
             return
-        T = md.T
-        E, Lt, S = self._bnb_arrays()
-        n, m = md.n, md.m
+        T = model.T
+        earliest, latest, service_times = self._bnb_arrays()
+        n, m = model.n, model.m
         for k, r in enumerate(routes):
             if not 2 <= len(r) <= lim:
                 continue
@@ -101,11 +101,11 @@ class Island:
                     n + k,
                     n + m + k,
                     r,
-                    E,
-                    Lt,
-                    S,
-                    md.shift_start[k],
-                    md.shift_end[k],
+                    earliest,
+                    latest,
+                    service_times,
+                    model.shift_start[k],
+                    model.shift_end[k],
                     upper_bound=cur - 1e-7,
                 )
                 hit = res.order if res is not None else tuple(r)
@@ -118,68 +118,68 @@ class Island:
 
     def _bnb_arrays(self):
         if not hasattr(self, "_bnb_ar"):
-            md = self.md
-            E = md.tw_start + [0.0] * (2 * md.m)
-            Lt = [md.seg[i][4] for i in range(md.n)] + [1e18] * (2 * md.m)
-            S = md.service + [0.0] * (2 * md.m)
-            self._bnb_ar = (E, Lt, S)
+            model = self.model
+            earliest = model.tw_start + [0.0] * (2 * model.m)
+            latest = [model.seg[i][4] for i in range(model.n)] + [1e18] * (2 * model.m)
+            service_times = model.service + [0.0] * (2 * model.m)
+            self._bnb_ar = (earliest, latest, service_times)
         return self._bnb_ar
 
     def _route_ok(self, k, r) -> bool:
-        md = self.md
-        T = md.T
-        n, m = md.n, md.m
-        t = md.shift_start[k]
+        model = self.model
+        T = model.T
+        n, m = model.n, model.m
+        t = model.shift_start[k]
         prev = n + k
         load = 0.0
         for i in r:
             a = t + T[prev][i]
-            if a < md.tw_start[i]:
-                a = md.tw_start[i]
-            if a > md.seg[i][4] + 1e-9:
+            if a < model.tw_start[i]:
+                a = model.tw_start[i]
+            if a > model.seg[i][4] + 1e-9:
                 return False
-            t = a + md.service[i]
-            load += md.demand[i]
+            t = a + model.service[i]
+            load += model.demand[i]
             prev = i
-        return t + T[prev][n + m + k] <= md.shift_end[k] + 1e-9 and load <= md.cap[k] + 1e-9
+        return t + T[prev][n + m + k] <= model.shift_end[k] + 1e-9 and load <= model.cap[k] + 1e-9
 
     def educate(self, routes, unserved, tw_pen=None, cap_pen=None, changed=None):
         tw_pen = self.tw_pen if tw_pen is None else tw_pen
         cap_pen = self.cap_pen if cap_pen is None else cap_pen
-        routes, unserved = self.ls.run(
+        routes, unserved = self.local_search.run(
             routes, unserved, tw_pen, cap_pen, self.rng, changed=changed, deadline=self.deadline
         )
-        ls = self.ls
-        feas_tw = all(ls.pref[k][-1][2] <= 1e-9 for k in range(self.md.m))
-        feas_cap = all(ls.pref[k][-1][5] <= self.md.cap[k] + 1e-9 for k in range(self.md.m))
+        search = self.local_search
+        feas_tw = all(search.pref[k][-1][2] <= 1e-9 for k in range(self.model.m))
+        feas_cap = all(
+            search.pref[k][-1][5] <= self.model.cap[k] + 1e-9 for k in range(self.model.m)
+        )
         if feas_tw and feas_cap:
             # B&B only reorders feasible short routes (cost = travel only, windows hard)
             before = [list(r) for r in routes]
             self._bnb(routes)
-            for k in range(self.md.m):
+            for k in range(self.model.m):
                 if routes[k] != before[k] and not self._route_ok(k, routes[k]):
                     routes[k] = before[k]
-        pen = sum(ls.cost) + sum(self.md.penalty[i] for i in unserved)
-        ls_routes = [nodes[1:-1] for nodes in ls.nodes]
+        pen = sum(search.cost) + sum(self.model.penalty[i] for i in unserved)
+        ls_routes = [nodes[1:-1] for nodes in search.nodes]
         if routes != ls_routes:
             pen2 = self._pen_of(routes, unserved, tw_pen, cap_pen)
             if pen2 <= pen + 1e-9:
                 pen = pen2
             else:  # B&B optimises travel only; keep the LS order if the full cost says so
                 routes = ls_routes
-        ex, ok = exact_cost(self.md, routes, unserved + self.inactive)
+        ex, ok = exact_cost(self.model, routes, unserved + self.inactive)
         return _plan(routes, unserved, pen, feas_tw and feas_cap, ex, ok), feas_tw, feas_cap
 
     def _pen_of(self, routes, unserved, tw_pen, cap_pen):
-        self.ls.tw, self.ls.wtw, self.ls.wcap = self.md.travel_weight, tw_pen, cap_pen
-        self.ls.ww = self.md.work_weight
-        self.ls.tw2 = self.ls.tw + self.ls.ww
-        self.ls._load(routes, unserved)
-        return sum(self.ls.cost) + sum(self.md.penalty[i] for i in unserved)
+        self.local_search.set_penalties(tw_pen, cap_pen)
+        self.local_search._load(routes, unserved)
+        return sum(self.local_search.cost) + sum(self.model.penalty[i] for i in unserved)
 
     # ----------------------------------------------------------- population
     def _succ(self, ind) -> np.ndarray:
-        s = np.full(self.md.n, -2, dtype=np.int64)
+        s = np.full(self.model.n, -2, dtype=np.int64)
         for r in ind:
             for a, b in zip(r, r[1:] + [-1], strict=False):
                 s[a] = b
@@ -237,7 +237,7 @@ class Island:
     # ----------------------------------------------------------- run
     def initialise(self, deadline: float = float("inf")) -> None:
         """Build and educate the first population (stops early at the deadline, keeping >= 2)."""
-        md = self.md
+        model = self.model
         # the initial population may take at most a third of the budget: on a large
         # instance the generations after it are what improves the plan
         now = time.monotonic()
@@ -249,15 +249,15 @@ class Island:
             if self.large:
                 # a complete feasible plan by cheapest insertion over every eligible
                 # specialist (noisy order for diversity), then education
-                routes, un = construct(md, self.rng)
+                routes, un = construct(model, self.rng)
             else:
                 # small: pinned tasks start on their specialist, education inserts the rest
                 # in a random order (cheap, and the most diverse start)
-                routes = [[] for _ in range(md.m)]
-                for i in md.active:
-                    if md.pin[i] >= 0:
-                        routes[md.pin[i]].append(i)
-                un = [i for i in md.active if md.pin[i] < 0]
+                routes = [[] for _ in range(model.m)]
+                for i in model.active:
+                    if model.pin[i] >= 0:
+                        routes[model.pin[i]].append(i)
+                un = [i for i in model.active if model.pin[i] < 0]
                 self.rng.shuffle(un)
             ind, ft, fc = self.educate(routes, un)
             self._adapt(ft, fc)
@@ -275,31 +275,31 @@ class Island:
     def step(self) -> None:
         """One generation = one educated offspring."""
         random.seed(self.rng.getrandbits(64))
-        p1, p2 = self.tb.select(self.pop, 2)
+        p1, p2 = self.toolbox.select(self.pop, 2)
         if self.large and self.rng.random() < self.p.ruin_recreate_share:
             # large instance: half the offspring are one parent with a small region ruined;
             # it is recreated and re-educated only where it changed, so it costs a fraction
             # of a crossover child and the search keeps moving within a short budget
-            size = self.rng.randint(4, max(5, min(25, len(self.md.active) // 15)))
+            size = self.rng.randint(4, max(5, min(25, len(self.model.active) // 15)))
             routes, un = ruin_region(
-                self.md, [list(r) for r in p1], list(p1.unserved), self.rng, size
+                self.model, [list(r) for r in p1], list(p1.unserved), self.rng, size
             )
         else:
-            routes, un = self.tb.mate(p1, p2, self.rng)
+            routes, un = self.toolbox.mate(p1, p2, self.rng)
             if self.rng.random() < self.p.mutation_rate:
-                routes, un = self.tb.mutate(routes, un, self.rng)
+                routes, un = self.toolbox.mutate(routes, un, self.rng)
         changed = None
         if self.large:
             # recreate: left-out tasks go to their cheapest feasible slot on any eligible
             # specialist (the granular insertion only looks near neighbours), and education
             # re-examines only what differs from the first parent
-            routes, un = insert_all(self.md, routes, un, self.rng)
-            changed = [routes[r] != p1[r] for r in range(self.md.m)]
-        ind, ft, fc = self.tb.educate(routes, un, changed=changed)
+            routes, un = insert_all(self.model, routes, un, self.rng)
+            changed = [routes[r] != p1[r] for r in range(self.model.m)]
+        ind, ft, fc = self.toolbox.educate(routes, un, changed=changed)
         self._adapt(ft, fc)
         self._add(ind)
         if not ind.feasible and self.rng.random() < 0.5:
-            rep, _, _ = self.tb.educate(
+            rep, _, _ = self.toolbox.educate(
                 [list(r) for r in ind], list(ind.unserved), self.tw_pen * 10, self.cap_pen * 10
             )
             if rep.feasible:
@@ -327,7 +327,7 @@ class Island:
             # the migrant is already locally optimal: on a large instance a full education
             # would cost the receiving island several of its few generations; score it only
             pen = self._pen_of(routes, unserved, self.tw_pen, self.cap_pen)
-            ex, ok = exact_cost(self.md, routes, unserved + self.inactive)
+            ex, ok = exact_cost(self.model, routes, unserved + self.inactive)
             self._add(_plan(routes, unserved, pen, ok, ex, ok))
             return
         ind, _, _ = self.educate(routes, unserved)

@@ -9,7 +9,7 @@ Every move is first screened with a distance-only lower bound (a few list
 lookups) and only then evaluated exactly on time-warp segment summaries
 (``segments.cat``). Pairs (u, v) whose routes did not change since u was
 last examined are skipped, which makes later passes almost free. This is
-the hot loop of the solver; see docs/solver.md for the profile.
+the hot loop of the solver; see docs/solver.model for the profile.
 """
 
 from __future__ import annotations
@@ -21,15 +21,23 @@ from .model import SearchModel
 from .segments import cat, fold
 
 EPS = 1e-7
+# the driver's copy of the moves' first screen lets through what falls within this much
+# of their bound, so floating-point rounding can never make it refuse a move they accept
+SCREEN_SLACK = -EPS + 1e-6
 
 
 class LocalSearch:
     def __init__(self, model: SearchModel):
-        self.md = model
+        self.model = model
         n, m = model.n, model.m
         self.n, self.m = n, m
         T = model.T
         self.symmetric = all(T[i][j] == T[j][i] for i in range(min(len(T), 60)) for j in range(i))
+        # u's cheapest round trip on a day of its own (any eligible specialist)
+        self.min_round_trip = [
+            min((T[n + k][u] + T[u][n + m + k] for k in model.allowed_routes[u]), default=math.inf)
+            for u in range(n)
+        ]
 
     # ------------------------------------------------------------------ state
     def _load(self, routes, unserved):
@@ -41,6 +49,7 @@ class LocalSearch:
         self.suf = [None] * m
         self.sufx = [None] * m
         self.cost = [0.0] * m
+        self.screen = [0.0] * m
         self.xsum = [0.0] * m
         self.svc = [0.0] * m
         self.mod = [0] * m
@@ -56,14 +65,14 @@ class LocalSearch:
             self._update(k)
 
     def _pen(self, s, k):
-        c = self.tw * s[0] + self.wtw * s[2] + self.ww * s[1]
-        if s[5] > self.md.cap[k]:
-            c += self.wcap * (s[5] - self.md.cap[k])
+        c = self.travel_weight * s[0] + self.time_warp_penalty * s[2] + self.work_weight * s[1]
+        if s[5] > self.model.cap[k]:
+            c += self.capacity_penalty * (s[5] - self.model.cap[k])
         return c
 
     def _update(self, r):
-        md = self.md
-        seg, T = md.seg, md.T
+        model = self.model
+        seg, T = model.seg, model.T
         nodes = self.nodes[r]
         L = len(nodes)
         pref = [None] * L
@@ -89,40 +98,46 @@ class LocalSearch:
         for p in range(1, L - 1):
             where[nodes[p]] = (r, p)
         xs = 0.0
-        if md.xcost is not None:
-            xr = md.xcost[r]
+        if model.xcost is not None:
+            xr = model.xcost[r]
             for p in range(1, L - 1):
                 xs += xr[nodes[p]]
         self.xsum[r] = xs
         self.cost[r] = self._pen(pref[L - 1], r) + xs
         sv = 0.0
-        svc = self.md.service
+        svc = self.model.service
         for p in range(1, L - 1):
             sv += svc[nodes[p]]
         self.svc[r] = sv
+        # what the route's cost would be on distance and service alone, minus its cost
+        # (<= 0): a move between routes a and b can only pay if the distance it saves,
+        # weighted, beats -(screen[a] + screen[b]) -- the driver's first screen
+        self.screen[r] = (
+            self.minute_weight * pref[L - 1][0] + self.work_weight * sv + xs - self.cost[r]
+        )
         self.mod[r] = self.clock
         self.clock += 1
 
     def _x(self, k, i):
-        xc = self.md.xcost
+        xc = self.model.xcost
         return 0.0 if xc is None else xc[k][i]
 
     # ------------------------------------------------------------------ moves
     def _relocate(self, u, ru, pu, rv, pv):
         """Move u (route ru, position pu) to just after position pv of route rv (rv != ru)."""
-        md = self.md
-        T = md.T
+        model = self.model
+        T = model.T
         nu, nv = self.nodes[ru], self.nodes[rv]
         a, b = nv[pv], nv[pv + 1]
         pu_, nu_ = nu[pu - 1], nu[pu + 1]
         dd = T[pu_][nu_] - T[pu_][u] - T[u][nu_] + T[a][u] + T[u][b] - T[a][b]
         old = self.cost[ru] + self.cost[rv]
         xd = 0.0
-        if md.xcost is not None:
-            xd = md.xcost[rv][u] - md.xcost[ru][u]
+        if model.xcost is not None:
+            xd = model.xcost[rv][u] - model.xcost[ru][u]
         if (
-            self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd)
-            + self.ww * (self.svc[ru] + self.svc[rv])
+            self.minute_weight * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd)
+            + self.work_weight * (self.svc[ru] + self.svc[rv])
         ) + self.xsum[ru] + self.xsum[rv] + xd >= old - EPS:
             return False
         # the removal cost of u is shared by every insertion point tried: cache per route version
@@ -134,13 +149,13 @@ class LocalSearch:
             self.rem_at[u] = self.mod[ru]
         base = self.xsum[ru] + self.xsum[rv] + xd - old
         # staged bound: exact removal cost + distance-only insertion cost
-        lb2 = self.tw2 * (self.pref[rv][-1][0] + T[a][u] + T[u][b] - T[a][b]) + self.ww * (
-            self.svc[rv] + md.service[u]
-        )
+        lb2 = self.minute_weight * (
+            self.pref[rv][-1][0] + T[a][u] + T[u][b] - T[a][b]
+        ) + self.work_weight * (self.svc[rv] + model.service[u])
         if c1 + lb2 + base >= -EPS:
             return False
-        p = cat(self.pref[rv][pv], md.seg[u], T)
-        if c1 + lb2 + self.wtw * p[2] + base >= -EPS:
+        p = cat(self.pref[rv][pv], model.seg[u], T)
+        if c1 + lb2 + self.time_warp_penalty * p[2] + base >= -EPS:
             return False
         s2 = cat(p, self.suf[rv][pv + 1], T)
         delta = c1 + self._pen(s2, rv) + base
@@ -154,28 +169,30 @@ class LocalSearch:
 
     def _oropt(self, u, ru, pu, rv, pv):
         """Move u and its successor x together after position pv of route rv."""
-        md = self.md
-        T = md.T
+        model = self.model
+        T = model.T
         nu, nv = self.nodes[ru], self.nodes[rv]
         if pu + 2 >= len(nu):
             return False
         x = nu[pu + 1]
-        if not md.allowed[rv][x]:
+        if not model.allowed[rv][x]:
             return False
         a, b = nv[pv], nv[pv + 1]
         p_, n_ = nu[pu - 1], nu[pu + 2]
         dd = T[p_][n_] - T[p_][u] - T[x][n_] + T[a][u] + T[x][b] - T[a][b]
         old = self.cost[ru] + self.cost[rv]
         xd = 0.0
-        if md.xcost is not None:
-            xd = md.xcost[rv][u] - md.xcost[ru][u] + md.xcost[rv][x] - md.xcost[ru][x]
+        if model.xcost is not None:
+            xd = model.xcost[rv][u] - model.xcost[ru][u] + model.xcost[rv][x] - model.xcost[ru][x]
         if (
-            self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd)
-            + self.ww * (self.svc[ru] + self.svc[rv])
+            self.minute_weight * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd)
+            + self.work_weight * (self.svc[ru] + self.svc[rv])
         ) + self.xsum[ru] + self.xsum[rv] + xd >= old - EPS:
             return False
         s1 = cat(self.pref[ru][pu - 1], self.suf[ru][pu + 2], T)
-        s2 = cat(cat(cat(self.pref[rv][pv], md.seg[u], T), md.seg[x], T), self.suf[rv][pv + 1], T)
+        s2 = cat(
+            cat(cat(self.pref[rv][pv], model.seg[u], T), model.seg[x], T), self.suf[rv][pv + 1], T
+        )
         delta = self._pen(s1, ru) + self._pen(s2, rv) + self.xsum[ru] + self.xsum[rv] + xd - old
         if delta > -EPS:
             return False
@@ -186,23 +203,23 @@ class LocalSearch:
         return True
 
     def _swap(self, u, ru, pu, v, rv, pv):
-        md = self.md
-        T = md.T
+        model = self.model
+        T = model.T
         nu, nv = self.nodes[ru], self.nodes[rv]
         a, b = nu[pu - 1], nu[pu + 1]
         c, d = nv[pv - 1], nv[pv + 1]
         dd = T[a][v] + T[v][b] - T[a][u] - T[u][b] + T[c][u] + T[u][d] - T[c][v] - T[v][d]
         old = self.cost[ru] + self.cost[rv]
         xd = 0.0
-        if md.xcost is not None:
-            xd = md.xcost[rv][u] - md.xcost[ru][u] + md.xcost[ru][v] - md.xcost[rv][v]
+        if model.xcost is not None:
+            xd = model.xcost[rv][u] - model.xcost[ru][u] + model.xcost[ru][v] - model.xcost[rv][v]
         if (
-            self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd)
-            + self.ww * (self.svc[ru] + self.svc[rv])
+            self.minute_weight * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd)
+            + self.work_weight * (self.svc[ru] + self.svc[rv])
         ) + self.xsum[ru] + self.xsum[rv] + xd >= old - EPS:
             return False
-        s1 = cat(cat(self.pref[ru][pu - 1], md.seg[v], T), self.suf[ru][pu + 1], T)
-        s2 = cat(cat(self.pref[rv][pv - 1], md.seg[u], T), self.suf[rv][pv + 1], T)
+        s1 = cat(cat(self.pref[ru][pu - 1], model.seg[v], T), self.suf[ru][pu + 1], T)
+        s2 = cat(cat(self.pref[rv][pv - 1], model.seg[u], T), self.suf[rv][pv + 1], T)
         delta = self._pen(s1, ru) + self._pen(s2, rv) + self.xsum[ru] + self.xsum[rv] + xd - old
         if delta > -EPS:
             return False
@@ -214,8 +231,8 @@ class LocalSearch:
 
     def _two_opt_star(self, ru, pu, rv, pv):
         """Keep nodes[0..pu] of ru and nodes[0..pv] of rv, exchange the tails."""
-        md = self.md
-        T, seg = md.T, md.seg
+        model = self.model
+        T, seg = model.T, model.seg
         nu, nv = self.nodes[ru], self.nodes[rv]
         Lu, Lv = len(nu), len(nv)
         if pu + 1 == Lu - 1 and pv + 1 == Lv - 1:
@@ -231,15 +248,15 @@ class LocalSearch:
             dd += T[nu[-2]][ev] - T[nu[-2]][eu]
         old = self.cost[ru] + self.cost[rv]
         xd = 0.0
-        if md.xcost is not None:
-            xu, xv = md.xcost[ru], md.xcost[rv]
+        if model.xcost is not None:
+            xu, xv = model.xcost[ru], model.xcost[rv]
             xd = sum(xu[i] - xv[i] for i in nv[pv + 1 : Lv - 1]) + sum(
                 xv[i] - xu[i] for i in nu[pu + 1 : Lu - 1]
             )
         base = self.xsum[ru] + self.xsum[rv] + xd - old
         if (
-            self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd)
-            + self.ww * (self.svc[ru] + self.svc[rv])
+            self.minute_weight * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd)
+            + self.work_weight * (self.svc[ru] + self.svc[rv])
             + base
             >= -EPS
         ):
@@ -254,8 +271,8 @@ class LocalSearch:
         # staged bound: exact first route + distance-only second route
         if (
             c1
-            + self.tw2 * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd - s1[0])
-            + self.ww * (self.svc[ru] + self.svc[rv] - (s1[1] - s1[0]))
+            + self.minute_weight * (self.pref[ru][-1][0] + self.pref[rv][-1][0] + dd - s1[0])
+            + self.work_weight * (self.svc[ru] + self.svc[rv] - (s1[1] - s1[0]))
             + base
             >= -EPS
         ):
@@ -272,7 +289,7 @@ class LocalSearch:
         tailu, tailv = nu[pu + 1 : Lu - 1], nv[pv + 1 : Lv - 1]
         if delta > -EPS:
             return False
-        al = md.allowed
+        al = model.allowed
         au, av = al[ru], al[rv]
         for i in tailv:
             if not au[i]:
@@ -288,8 +305,8 @@ class LocalSearch:
 
     def _intra(self, u, v, r, pu, pv):
         """Relocate / swap / 2-opt inside one route, evaluated by folding the route (O(len))."""
-        md = self.md
-        T, seg = md.T, md.seg
+        model = self.model
+        T, seg = model.T, model.seg
         nodes = self.nodes[r]
         old = self.cost[r]
         base_d = self.pref[r][-1][0]
@@ -300,7 +317,7 @@ class LocalSearch:
             a, b = nodes[pu - 1], nodes[pu + 1]
             c, d = nodes[pv], nodes[pv + 1]
             dd = T[a][b] - T[a][u] - T[u][b] + T[c][u] + T[u][d] - T[c][d]
-            if self.tw2 * (base_d + dd) + self.ww * self.svc[r] + xs < old - EPS:
+            if self.minute_weight * (base_d + dd) + self.work_weight * self.svc[r] + xs < old - EPS:
                 new = nodes[:]
                 del new[pu]
                 new.insert(pv + (1 if pv < pu else 0), u)
@@ -311,8 +328,8 @@ class LocalSearch:
             if self.symmetric:
                 a, b, c, d = nodes[i - 1], nodes[i], nodes[j], nodes[j + 1]
                 ok = (
-                    self.tw2 * (base_d + T[a][c] + T[b][d] - T[a][b] - T[c][d])
-                    + self.ww * self.svc[r]
+                    self.minute_weight * (base_d + T[a][c] + T[b][d] - T[a][b] - T[c][d])
+                    + self.work_weight * self.svc[r]
                     + xs
                     < old - EPS
                 )
@@ -324,7 +341,7 @@ class LocalSearch:
         # swap (distance bound first; non-adjacent positions)
         if abs(pu - pv) > 1 and (
             not self.symmetric
-            or self.tw2
+            or self.minute_weight
             * (
                 base_d
                 + T[nodes[pu - 1]][v]
@@ -336,7 +353,7 @@ class LocalSearch:
                 - T[nodes[pv - 1]][v]
                 - T[v][nodes[pv + 1]]
             )
-            + self.ww * self.svc[r]
+            + self.work_weight * self.svc[r]
             + xs
             < old - EPS
         ):
@@ -361,8 +378,8 @@ class LocalSearch:
             self._empty_at = self.clock
         seen = set()
         out = []
-        cls = self.md.spec_class
-        al = self.md.allowed
+        cls = self.model.spec_class
+        al = self.model.allowed
         for r in self._empty:
             if al[r][u] and cls[r] not in seen:
                 seen.add(cls[r])
@@ -370,18 +387,20 @@ class LocalSearch:
         return out
 
     def _to_empty(self, u, ru, pu):
-        md = self.md
-        T, seg = md.T, md.seg
+        model = self.model
+        T, seg = model.T, model.seg
         nodes = self.nodes[ru]
         # when u's day breaks no rule and only travel is priced, leaving it saves at most
         # the detour through u: a new day costs at least its own round trip
         plain = (
-            md.xcost is None
-            and self.ww == 0.0
+            model.xcost is None
+            and self.work_weight == 0.0
             and self.pref[ru][-1][2] <= 0.0
-            and self.pref[ru][-1][5] <= md.cap[ru]
+            and self.pref[ru][-1][5] <= model.cap[ru]
         )
         gain = T[nodes[pu - 1]][u] + T[u][nodes[pu + 1]] - T[nodes[pu - 1]][nodes[pu + 1]]
+        if plain and self.min_round_trip[u] >= gain - EPS:
+            return False  # no day of its own can pay: skip listing the empty days
         s1 = None
         for r in self._empty_routes(u):
             if r == ru:
@@ -403,16 +422,16 @@ class LocalSearch:
 
     def _insert(self, u, full: bool = False) -> bool:
         """Insert unserved u at its best granular position if that beats its penalty."""
-        md = self.md
-        T, seg = md.T, md.seg
+        model = self.model
+        T, seg = model.T, model.seg
         best = (-EPS, None, None)
-        pen_u = md.penalty[u]
-        al = md.allowed
+        pen_u = model.penalty[u]
+        al = model.allowed
         if full:
-            cands = [(r, p) for r in md.allowed_routes[u] for p in range(len(self.nodes[r]) - 1)]
+            cands = [(r, p) for r in model.allowed_routes[u] for p in range(len(self.nodes[r]) - 1)]
         else:
             cands = []
-            for v in md.neigh[u]:
+            for v in model.neigh[u]:
                 if self.served[v]:
                     rv, pv = self.where[v]
                     if al[rv][u]:
@@ -426,7 +445,7 @@ class LocalSearch:
             if d < best[0]:
                 best = (d, r, p)
         if best[1] is None:
-            if not full and not md.optional[u]:
+            if not full and not model.optional[u]:
                 return self._insert(u, full=True)
             return False
         _, r, p = best
@@ -436,9 +455,9 @@ class LocalSearch:
         return True
 
     def _remove(self, u, ru, pu) -> bool:
-        md = self.md
-        s = cat(self.pref[ru][pu - 1], self.suf[ru][pu + 1], md.T)
-        d = self._pen(s, ru) + self.xsum[ru] - self._x(ru, u) - self.cost[ru] + md.penalty[u]
+        model = self.model
+        s = cat(self.pref[ru][pu - 1], self.suf[ru][pu + 1], model.T)
+        d = self._pen(s, ru) + self.xsum[ru] - self._x(ru, u) - self.cost[ru] + model.penalty[u]
         if d < -EPS:
             del self.nodes[ru][pu]
             self.served[u] = False
@@ -448,6 +467,15 @@ class LocalSearch:
         return False
 
     # ------------------------------------------------------------------ driver
+    def set_penalties(self, tw_penalty: float, cap_penalty: float) -> None:
+        """Weights of one education: the objective's own, and this island's penalties."""
+        self.travel_weight = self.model.travel_weight
+        self.work_weight = self.model.work_weight
+        # per minute of route duration (a lower bound used to screen moves)
+        self.minute_weight = self.travel_weight + self.work_weight
+        self.time_warp_penalty = tw_penalty
+        self.capacity_penalty = cap_penalty
+
     def run(
         self,
         routes,
@@ -466,21 +494,28 @@ class LocalSearch:
         are not re-examined in the first pass, so educating a child that differs from
         its parent in a few routes costs in proportion to those routes.
         """
-        md = self.md
-        self.tw = md.travel_weight
-        self.ww = md.work_weight
-        self.tw2 = self.tw + self.ww
-        self.wtw = tw_penalty
-        self.wcap = cap_penalty
+        model = self.model
+        self.set_penalties(tw_penalty, cap_penalty)
         self._load(routes, unserved)
         if changed is not None:
             c = self.clock
             self.clock += 1
             self.mod = [c if ch else 0 for ch in changed]
             self.tested = [c] * self.n
-        order = list(md.active)
-        al = md.allowed
-        optional = md.optional
+        order = list(model.active)
+        al = model.allowed
+        T = model.T
+        served, where, mod, nodes, screen = (
+            self.served,
+            self.where,
+            self.mod,
+            self.nodes,
+            self.screen,
+        )
+        mw = self.minute_weight
+        # cross-district costs add a term per task moved: those models use the moves' own screens
+        plain = model.xcost is None
+        optional = model.optional
         timed = deadline != math.inf
         for _ in range(max_passes):
             rng.shuffle(order)
@@ -496,14 +531,69 @@ class LocalSearch:
                     continue
                 last = self.tested[u]
                 self.tested[u] = self.clock
-                for v in md.neigh[u]:
-                    if not self.served[v] or not self.served[u]:
+                for v in model.neigh[u]:
+                    if not served[v] or not served[u]:
                         continue
-                    ru, pu = self.where[u]
-                    rv, pv = self.where[v]
-                    if self.mod[ru] < last and self.mod[rv] < last:
+                    ru, pu = where[u]
+                    rv, pv = where[v]
+                    if mod[ru] < last and mod[rv] < last:
                         continue
                     if ru != rv:
+                        if plain:
+                            # the moves' own first screen (distance-only lower bound),
+                            # computed here once per pair instead of inside each move
+                            # call; a hair looser, so it never refuses what they accept
+                            limit = SCREEN_SLACK - screen[ru] - screen[rv]
+                            nu, nv = nodes[ru], nodes[rv]
+                            up, un = nu[pu - 1], nu[pu + 1]
+                            vp, vn = nv[pv - 1], nv[pv + 1]
+                            Tu, Tv = T[u], T[v]
+                            if al[rv][u]:
+                                rem = T[up][un] - T[up][u] - Tu[un]
+                                if (
+                                    mw * (rem + Tv[u] + Tu[vn] - Tv[vn]) < limit
+                                    and self._relocate(u, ru, pu, rv, pv)
+                                ) or (
+                                    mw * (rem + T[vp][u] + Tu[v] - T[vp][v]) < limit
+                                    and self._relocate(u, ru, pu, rv, pv - 1)
+                                ):
+                                    improved = True
+                                    continue
+                                if pu + 2 < len(nu):
+                                    x, xn = un, nu[pu + 2]
+                                    dd = T[up][xn] - T[up][u] - T[x][xn] + Tv[u] + T[x][vn] - Tv[vn]
+                                    if mw * dd < limit and self._oropt(u, ru, pu, rv, pv):
+                                        improved = True
+                                        continue
+                                if al[ru][v]:
+                                    dd = (
+                                        T[up][v] + Tv[un] - T[up][u] - Tu[un]
+                                        + T[vp][u] + Tu[vn] - T[vp][v] - Tv[vn]
+                                    )  # fmt: skip
+                                    if mw * dd < limit and self._swap(u, ru, pu, v, rv, pv):
+                                        improved = True
+                                        continue
+                            # 2-opt*: tails after u and v, then after their predecessors
+                            eu, ev = nu[-1], nv[-1]
+                            du, dv = len(nu) - 1, len(nv) - 1
+                            cu, cv = nu[-2], nv[-2]
+                            a, b = pu, pv
+                            for hd_u, nx_u, hd_v, nx_v in ((u, un, v, vn), (up, u, vp, v)):
+                                if a + 1 < du or b + 1 < dv:  # else: nothing to exchange
+                                    dd = (
+                                        T[hd_u][nx_v if b + 1 < dv else eu]
+                                        + T[hd_v][nx_u if a + 1 < du else ev]
+                                        - T[hd_u][nx_u] - T[hd_v][nx_v]
+                                    )  # fmt: skip
+                                    if b + 1 < dv:
+                                        dd += T[cv][eu] - T[cv][ev]
+                                    if a + 1 < du:
+                                        dd += T[cu][ev] - T[cu][eu]
+                                    if mw * dd < limit and self._two_opt_star(ru, a, rv, b):
+                                        improved = True
+                                        break
+                                a, b = pu - 1, pv - 1
+                            continue
                         if al[rv][u]:
                             if self._relocate(u, ru, pu, rv, pv) or self._relocate(
                                 u, ru, pu, rv, pv - 1
@@ -540,9 +630,9 @@ class LocalSearch:
 
     def export(self):
         routes = [nodes[1:-1] for nodes in self.nodes]
-        unserved = [i for i in self.md.active if not self.served[i]]
+        unserved = [i for i in self.model.active if not self.served[i]]
         return routes, unserved
 
     def route_feasible(self, r) -> bool:
         s = self.pref[r][-1]
-        return s[2] <= 1e-9 and s[5] <= self.md.cap[r] + 1e-9
+        return s[2] <= 1e-9 and s[5] <= self.model.cap[r] + 1e-9

@@ -14,8 +14,8 @@ from __future__ import annotations
 from .model import SearchModel
 
 
-def crossover(md: SearchModel, p1: list, p2: list, rng) -> tuple[list, list]:
-    m = md.m
+def crossover(model: SearchModel, p1: list, p2: list, rng) -> tuple[list, list]:
+    m = model.m
     ne1 = [r for r in range(m) if p1[r]]
     ne2 = [r for r in range(m) if p2[r]]
     child = [[] for _ in range(m)]
@@ -28,7 +28,7 @@ def crossover(md: SearchModel, p1: list, p2: list, rng) -> tuple[list, list]:
             used.update(p1[r])
             taken.add(r)
     rng.shuffle(ne2)
-    cls = md.spec_class
+    cls = model.spec_class
     for r in ne2:
         rest = [i for i in p2[r] if i not in used]
         if not rest:
@@ -45,20 +45,20 @@ def crossover(md: SearchModel, p1: list, p2: list, rng) -> tuple[list, list]:
         child[target] = rest
         taken.add(target)
         used.update(rest)
-    unserved = [i for i in md.active if i not in used]
+    unserved = [i for i in model.active if i not in used]
     return child, unserved
 
 
 def ruin(
-    md: SearchModel, routes: list, unserved: list, rng, fraction: float = 0.1
+    model: SearchModel, routes: list, unserved: list, rng, fraction: float = 0.1
 ) -> tuple[list, list]:
     served = [i for r in routes for i in r]
     if not served:
         return routes, unserved
     s = rng.choice(served)
-    size = max(2, int(len(md.active) * fraction))
+    size = max(2, int(len(model.active) * fraction))
     drop = {s}
-    for v in md.neigh[s]:
+    for v in model.neigh[s]:
         if len(drop) >= size:
             break
         drop.add(v)
@@ -68,7 +68,9 @@ def ruin(
     return new_routes, new_un
 
 
-def ruin_region(md: SearchModel, routes: list, unserved: list, rng, size: int) -> tuple[list, list]:
+def ruin_region(
+    model: SearchModel, routes: list, unserved: list, rng, size: int
+) -> tuple[list, list]:
     """Remove ``size`` served tasks around a random one: its granular neighbours and,
     through them, short strings of their routes (so a few routes open up in one area)."""
     served = [i for r in routes for i in r]
@@ -80,7 +82,7 @@ def ruin_region(md: SearchModel, routes: list, unserved: list, rng, size: int) -
             pos[i] = (k, p)
     seed = rng.choice(served)
     drop = {seed}
-    for v in [seed] + list(md.neigh[seed]):
+    for v in [seed] + list(model.neigh[seed]):
         if len(drop) >= size:
             break
         if v not in pos:

@@ -12,41 +12,41 @@ from __future__ import annotations
 from .model import SearchModel
 
 
-def _route_violation(md: SearchModel, k: int, r: list) -> float:
-    T = md.T
-    n, m = md.n, md.m
-    t = md.shift_start[k]
+def _route_violation(model: SearchModel, k: int, r: list) -> float:
+    T = model.T
+    n, m = model.n, model.m
+    t = model.shift_start[k]
     prev = n + k
     warp = 0.0
     load = 0.0
     for i in r:
         a = t + T[prev][i]
-        if a < md.tw_start[i]:
-            a = md.tw_start[i]
-        if not md.soft[i] and a > md.tw_end_exact[i]:
-            warp += a - md.tw_end_exact[i]
-        t = a + md.service[i]
-        load += md.demand[i]
+        if a < model.tw_start[i]:
+            a = model.tw_start[i]
+        if not model.soft[i] and a > model.tw_end_exact[i]:
+            warp += a - model.tw_end_exact[i]
+        t = a + model.service[i]
+        load += model.demand[i]
         prev = i
     t += T[prev][n + m + k]
-    if t > md.shift_end[k]:
-        warp += t - md.shift_end[k]
-    if load > md.cap[k]:
-        warp += 1e6 * (load - md.cap[k])
+    if t > model.shift_end[k]:
+        warp += t - model.shift_end[k]
+    if load > model.cap[k]:
+        warp += 1e6 * (load - model.cap[k])
     return warp
 
 
-def make_feasible(md: SearchModel, routes: list, unserved: list) -> tuple[list, list]:
+def make_feasible(model: SearchModel, routes: list, unserved: list) -> tuple[list, list]:
     routes = [list(r) for r in routes]
     unserved = list(unserved)
     for k, r in enumerate(routes):
-        v = _route_violation(md, k, r)
+        v = _route_violation(model, k, r)
         while v > 1e-9 and r:
             best = None
             for p, i in enumerate(r):
                 cand = r[:p] + r[p + 1 :]
-                vv = _route_violation(md, k, cand)
-                key = (md.mandatory[i], vv, md.priority[i], p)
+                vv = _route_violation(model, k, cand)
+                key = (model.mandatory[i], vv, model.priority[i], p)
                 if best is None or key < best[0]:
                     best = (key, p, vv)
             _, p, v = best
