@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zhifu.access import restrict
 from zhifu.accounts.models import Specialist
@@ -126,7 +128,7 @@ def tasks_visible_to(*, user) -> QuerySet[ServiceTask]:
 
 
 def board_summary(*, tasks) -> dict:
-    """Per specialist: route, load and Gantt rows; plus the unserved list (for the board)."""
+    """Per specialist: load and Gantt rows; plus the unserved list (for the board)."""
     lanes: dict[int, dict] = {}
     unserved = []
     for task in tasks:
@@ -139,21 +141,79 @@ def board_summary(*, tasks) -> dict:
         lane["tasks"].append(task)
         lane["minutes"] += task.service_minutes
         lane["done"] += task.status == TaskStatus.DONE
-    chart = {"lanes": [], "bars": [], "routes": [], "shops": []}
+    chart = {"lanes": [], "bars": []}
     for index, lane in enumerate(lanes.values()):
         specialist = lane["specialist"]
         chart["lanes"].append(specialist.user.display_name)
-        points = [[specialist.base_lng, specialist.base_lat]]
         for task in sorted(lane["tasks"], key=lambda t: (t.sequence or 0, t.pk)):
             if task.planned_start and task.planned_end:
                 start = minutes_of(timezone.localtime(task.planned_start).time())
                 end = minutes_of(timezone.localtime(task.planned_end).time())
                 chart["bars"].append([index, start, end, task.title, task.status])
-            points.append([task.retailer.longitude, task.retailer.latitude])
-        points.append([specialist.base_lng, specialist.base_lat])
-        chart["routes"].append({"name": specialist.user.display_name, "points": points})
-    chart["shops"] = [[t.retailer.longitude, t.retailer.latitude, t.title] for t in unserved]
     return {"lanes": list(lanes.values()), "unserved": unserved, "chart": chart}
+
+
+def board_map(*, tasks) -> dict:
+    """The day on the city's map, from the board's own (already scoped) tasks.
+
+    Each specialist's route starts at its base and runs through its stops by
+    ``sequence`` (numbered 1, 2, 3…); a stop outside the specialist's home district is
+    borrowed (跨片区增援); open and offered tasks without a specialist are unplanned.
+    """
+    routes: dict[int, dict] = {}
+    unplanned, borrowed = [], []
+    for task in sorted(tasks, key=lambda t: (t.specialist_id or 0, t.sequence or 0, t.pk)):
+        where = [task.retailer.longitude, task.retailer.latitude]
+        if task.specialist_id is None:
+            if task.status in (TaskStatus.OPEN, TaskStatus.OFFERED):
+                unplanned.append({"at": where, "title": task.title})
+            continue
+        if task.status == TaskStatus.CANCELLED:
+            continue
+        specialist = task.specialist
+        route = routes.setdefault(task.specialist_id, {
+            "name": specialist.user.display_name,
+            "base": [specialist.base_lng, specialist.base_lat], "stops": []})
+        lent = task.district_id != specialist.home_district_id
+        route["stops"].append({"at": where, "number": len(route["stops"]) + 1,
+                               "sequence": task.sequence, "title": task.title,
+                               "borrowed": lent})
+        if lent and route["name"] not in borrowed:
+            borrowed.append(route["name"])
+    return {"routes": list(routes.values()), "unplanned": unplanned, "borrowed": borrowed,
+            "labels": {"base": gettext("Base"), "unplanned": gettext("Not planned"),
+                       "borrowed": gettext("Borrowed from another district")}}
+
+
+def board_spread(*, tasks, specialists) -> list[dict]:
+    """Per home district: min / median / max of each specialist's work minutes and tasks.
+
+    Work minutes are planned end − planned start of its non-cancelled tasks (service
+    time; travel is not stored on a task, so it is not counted). A specialist with no
+    task counts as 0.
+    """
+    load: dict[int, list[int]] = {s.pk: [0, 0] for s in specialists}
+    for task in tasks:
+        if task.specialist_id not in load or task.status == TaskStatus.CANCELLED:
+            continue
+        load[task.specialist_id][1] += 1
+        if task.planned_start and task.planned_end:
+            load[task.specialist_id][0] += int(
+                (task.planned_end - task.planned_start).total_seconds() // 60)
+    by_district: dict[int, dict] = {}
+    for s in specialists:
+        row = by_district.setdefault(s.home_district_id, {
+            "district": s.home_district, "minutes": [], "tasks": []})
+        row["minutes"].append(load[s.pk][0])
+        row["tasks"].append(load[s.pk][1])
+    return [{"district": row["district"], "specialists": len(row["minutes"]),
+             "minutes": _spread(row["minutes"]), "tasks": _spread(row["tasks"])}
+            for row in by_district.values()]
+
+
+def _spread(values: list[int]) -> dict:
+    ordered = sorted(values)
+    return {"min": ordered[0], "median": statistics.median(ordered), "max": ordered[-1]}
 
 
 def task_photo_visible(*, user, name: str) -> bool:

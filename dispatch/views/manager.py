@@ -37,8 +37,10 @@ def board(request):
     for task in tasks:
         task.actions = allowed_task_actions(task=task, role=MANAGER)
     specialists = list(people.specialist_list(user=request.user).filter(
-        home_district__in=chosen, active=True))
+        home_district__in=chosen, active=True).select_related("home_district"))
     return render(request, "dispatch/board.html", {
+        "city_map": selectors.board_map(tasks=tasks),
+        "spread": selectors.board_spread(tasks=tasks, specialists=specialists),
         "day": day, "districts": districts, "chosen": chosen, "summary": summary,
         **_runs_context(request.user, day),
         "run_form": RunForm(districts=districts, initial={"date": day}),

@@ -50,27 +50,43 @@
       }]
     });
   }
-  function routes(data) {
-    var c = chart("routes");
-    if (!c) { return; }
-    var series = data.routes.map(function (r) {
-      return { name: r.name, type: "line", data: r.points, symbolSize: 6 };
+  /* The day on Shantou's district map (registered as "汕头" by the vendored map file):
+     each route from its base through its numbered stops; borrowed stops (跨片区增援) as
+     triangles; unplanned tasks as grey diamonds. */
+  function cityMap(data) {
+    var c = chart("city-map");
+    if (!c || !data || !global.echarts.getMap || !global.echarts.getMap("汕头")) { return; }
+    var series = [], labels = data.labels;
+    data.routes.forEach(function (r) {
+      var line = [r.base].concat(r.stops.map(function (s) { return s.at; }));
+      series.push({ name: r.name, type: "lines", coordinateSystem: "geo", polyline: true,
+                    data: [{ coords: line }], lineStyle: { width: 2 } });
+      series.push({ name: r.name, type: "scatter", coordinateSystem: "geo", symbolSize: 18,
+        data: r.stops.map(function (s) {
+          return { value: s.at.concat([s.number, s.title]), symbol: s.borrowed ? "triangle" : "circle",
+                   itemStyle: s.borrowed ? { color: "#b45309", borderColor: "#111", borderWidth: 2 } : undefined };
+        }),
+        label: { show: true, formatter: function (p) { return String(p.value[2]); } } });
     });
-    series.push({ name: "—", type: "scatter", data: data.shops, symbol: "diamond",
-                  symbolSize: 10, itemStyle: { color: "#6b7280" } });
+    series.push({ name: labels.base, type: "scatter", coordinateSystem: "geo", symbol: "rect",
+                  symbolSize: 10, itemStyle: { color: "#111827" },
+                  data: data.routes.map(function (r) { return { value: r.base.concat(["", r.name]) }; }) });
+    series.push({ name: labels.unplanned, type: "scatter", coordinateSystem: "geo", symbol: "diamond",
+                  symbolSize: 12, itemStyle: { color: "#6b7280" },
+                  data: data.unplanned.map(function (u) { return { value: u.at.concat(["", u.title]) }; }) });
+    series.push({ name: labels.borrowed, type: "scatter", coordinateSystem: "geo", symbol: "triangle",
+                  symbolSize: 12, itemStyle: { color: "#b45309" }, data: [] });
     c.setOption({
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) {
-        var where = Array.isArray(p.value) ? p.value : [];
-        var label = where.length > 2 ? String(where[2]) : String(p.seriesName);
-        return tooltipNode([label]);
+        var v = Array.isArray(p.value) ? p.value : [];
+        return tooltipNode([String(p.seriesName), v.length > 3 ? String(v[3]) : ""]);
       } },
       legend: { type: "scroll", top: 0 },
-      grid: { left: 60, right: 20, top: 40, bottom: 30 },
-      xAxis: { type: "value", scale: true, name: "lng" },
-      yAxis: { type: "value", scale: true, name: "lat" },
+      geo: { map: "汕头", roam: true, top: 40, itemStyle: { areaColor: "#f3f4f6", borderColor: "#9ca3af" },
+             label: { show: true, color: "#6b7280" } },
       series: series
     });
   }
-  global.zhifuBoard = { draw: function (data) { gantt(data); routes(data); } };
+  global.zhifuBoard = { draw: function (data, map) { gantt(data); cityMap(map); } };
 })(window);

@@ -8,7 +8,7 @@
   }
   var pages = {
     "manager-home": function () { window.zhifuCharts.bandBars("band-chart", data("overview-data")); },
-    "dispatch-board": function () { window.zhifuBoard.draw(data("board-data")); },
+    "dispatch-board": function () { window.zhifuBoard.draw(data("board-data"), data("map-data")); },
     "kpi-dashboard": function () {
       window.zhifuDashboard.draw(data("dashboard-data"), data("radar-data"), data("team-data"));
     },

@@ -6,6 +6,8 @@ import io
 from django.core.management import call_command
 
 from profiling.models import OrderRecord
+from zhifu.accounts import citymap
+from zhifu.accounts.demo import DISTRICTS
 from zhifu.accounts.models import District, Retailer, Skill, Specialist, User
 
 
@@ -95,3 +97,16 @@ def test_the_demo_tells_the_truth_about_today(db, django_capture_on_commit_callb
     assert ratable, list(mine.values_list("title", "status"))
     assert mine.filter(status=DemandStatus.RATED, rating__isnull=False).exists()
     assert Notification.objects.filter(recipient__username="manager").exists()
+
+
+def test_the_map_files_districts_are_the_demos_seven_and_hold_their_centres():
+    assert {name for _c, name, *_r in DISTRICTS} == set(citymap.district_polygons())
+    for _code, name, (lat, lng), *_rest in DISTRICTS:
+        assert citymap.contains(name, lat, lng)
+
+def test_ray_casting_on_a_square_with_a_hole():
+    square = [(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0)]
+    hole = [(1.0, 1.0), (2.0, 1.0), (2.0, 2.0), (1.0, 2.0)]
+    assert citymap._in_ring(3.0, 3.0, square)
+    assert not citymap._in_ring(5.0, 1.0, square)
+    assert citymap._in_ring(1.5, 1.5, hole) and not citymap._in_ring(3.0, 3.0, hole)

@@ -69,7 +69,7 @@ def test_manual_move_is_checked_and_reported(city):
 
 
 @pytest.mark.browser
-def test_board_draws_gantt_and_routes(browser, city):
+def test_board_draws_gantt_and_city_map(browser, city):
     for n, shop in enumerate(city.shops[:4], start=1):
         make_task(shop, city.day, status=TaskStatus.ASSIGNED,
                   specialist=city.trainer if n % 2 else city.plain, sequence=n,
@@ -77,7 +77,8 @@ def test_board_draws_gantt_and_routes(browser, city):
     browser.login(city.manager)
     browser.get(f"/dashboard/dispatch/?date={city.day}")
     assert browser.driver.find_elements(By.CSS_SELECTOR, "#gantt canvas")
-    assert browser.driver.find_elements(By.CSS_SELECTOR, "#routes canvas")
+    canvas = browser.driver.find_element(By.CSS_SELECTOR, "#city-map canvas")
+    assert canvas.size["width"] > 0 and canvas.size["height"] > 0
     browser.screenshot("dispatch-board")
 
 

@@ -104,6 +104,10 @@ def test_a_manager_walks_the_day_at_the_desk(browser, demo, walk, settings):
 
     # Move a task back to the open list, then give it back by hand from "Not planned".
     walk.open(f"/dashboard/dispatch/?date={run.service_date}&district={district.code}")
+    # The planned day is drawn on the city's district map, beside the day's spread.
+    canvas = walk.find("#city-map canvas")
+    assert canvas.size["width"] > 0 and canvas.size["height"] > 0
+    assert walk.all("#spread tbody tr")
     form = walk.find("#day-tasks form.reassign")
     task = ServiceTask.objects.get(pk=form.find_element("xpath", "../..")
                                    .get_attribute("data-task"))
