@@ -56,6 +56,11 @@ def test_seed_is_realistic(db):
     assert all(r.user_id for r in Retailer.objects.all())
     assert OrderRecord.objects.count() > 600 * 6
     assert Specialist.objects.values("home_district").distinct().count() == 7
+    # Every shop and every specialist's base lies inside its district's real boundary.
+    for shop in Retailer.objects.select_related("district"):
+        assert citymap.contains(shop.district.name, shop.latitude, shop.longitude), shop
+    for person in Specialist.objects.select_related("home_district"):
+        assert citymap.contains(person.home_district.name, person.base_lat, person.base_lng)
 
 
 def test_if_empty_leaves_existing_data_alone(db):

@@ -8,12 +8,14 @@ import io
 
 import pytest
 import requests
+from django.utils import timezone
 from openpyxl import load_workbook
 from selenium.webdriver.support.ui import Select
 
 from demands import services as demand_services
 from demands.choices import SERVED_STATUSES, DemandKind, DemandStatus
 from demands.models import CatalogueItem, Demand
+from demands.selectors import work_calendar
 from dispatch.choices import RunStatus, TaskStatus
 from dispatch.models import DispatchRun, ServiceTask
 from evaluation.models import ManagerReview
@@ -78,8 +80,11 @@ def test_a_manager_walks_the_day_at_the_desk(browser, demo, walk, settings):
     assert complaint.status == DemandStatus.SCHEDULED and complaint.assignee_id
 
     # A dispatch run from the board: the page answers at once and shows the run's progress.
+    # At the desk late in the afternoon the manager plans the next working day (today's
+    # plan starts from now, and after the shift there is nothing left of today to plan).
     district = demo.retailer.district
-    walk.open(f"/dashboard/dispatch/?district={district.code}")
+    tomorrow = work_calendar().next_working_day(timezone.localdate())
+    walk.open(f"/dashboard/dispatch/?date={tomorrow.isoformat()}&district={district.code}")
     walk.tap(walk.find("details.run-start summary"))
     # The run's day is filled in (an empty date field once stopped every run here).
     assert walk.find(".run-form input[name=date]").get_attribute("value")
@@ -94,6 +99,7 @@ def test_a_manager_walks_the_day_at_the_desk(browser, demo, walk, settings):
     assert f"district={district.code}" in walk.driver.current_url
     assert DispatchRun.objects.count() == before + 1
     run = DispatchRun.objects.latest("pk")
+    assert run.service_date == tomorrow
     assert walk.all(f'[data-run="{run.pk}"]'), "the new run is not on the board"
     assert embedded.wait_idle(120)
     run.refresh_from_db()

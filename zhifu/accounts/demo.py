@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from . import citymap
 from .choices import (
     BusinessFormat,
     Education,
@@ -158,11 +159,14 @@ def _seed_specialists(ctx, rng, districts, password) -> None:
         # Round-robin guarantees every skill is held by someone.
         own.append(skills[index % len(skills)])
         jitter = (rng.gauss(0, spread / 2), rng.gauss(0, spread / 2))
+        base_lat, base_lng = citymap.place(
+            districts[code].name, (round(lat + jitter[0], 6), round(lng + jitter[1], 6)),
+            random.Random(f"{ctx.seed}:base:{index}"), spread / 2)
         specialist, created = Specialist.objects.get_or_create(
             employee_no=employee_no,
             defaults={
                 "user": user, "home_district": districts[code],
-                "base_lat": round(lat + jitter[0], 6), "base_lng": round(lng + jitter[1], 6),
+                "base_lat": base_lat, "base_lng": base_lng,
                 "service_radius_km": 8.0 if urban > 0.7 else 20.0,
                 "shift_start": dt.time(8, 30), "shift_end": dt.time(17, 30),
                 "education": _weighted(rng, [(Education.SECONDARY, .1), (Education.COLLEGE, .4),
@@ -200,6 +204,12 @@ def _seed_retailers(ctx, rng, districts, password) -> None:
         # Rural shops sit further from the district centre.
         reach = spread * (1.6 if market == MarketType.RURAL else 1.0)
         angle, radius = rng.uniform(0, 2 * math.pi), abs(rng.gauss(0, reach))
+        # Inside the district's real boundary (the board's map); a redraw uses its own
+        # random stream so the rest of the city stays as the seed made it.
+        latitude, longitude = citymap.place(
+            district.name, (round(lat + radius * math.sin(angle), 6),
+                            round(lng + radius * math.cos(angle), 6)),
+            random.Random(f"{ctx.seed}:shop:{index}"), reach)
         fmt = _weighted(rng, FORMAT_WEIGHTS)
         owner = _person(rng)
         opened = ctx.today - dt.timedelta(days=rng.randint(200, 9000))
@@ -209,8 +219,8 @@ def _seed_retailers(ctx, rng, districts, password) -> None:
             owner_name=owner,
             phone=_phone(rng),
             address=f"{district.name}{rng.choice(ROADS)}{rng.randint(1, 400)}号",
-            latitude=round(lat + radius * math.sin(angle), 6),
-            longitude=round(lng + radius * math.cos(angle), 6),
+            latitude=latitude,
+            longitude=longitude,
             district=district,
             grid=rng.choice(grids[district.id]),
             grade=grade_for(rng),
