@@ -168,7 +168,8 @@ def demand_place_by_hand(*, actor, demand, specialist: Specialist | None,
                           fields={"planned_start": [_("A day in the past cannot be planned.")]})
     span = demand_selectors.work_calendar().day_span(day)
     with transaction.atomic():
-        demand = access(Demand.objects.select_for_update().select_related("item", "retailer"),
+        demand = access(Demand.objects.select_for_update(of=("self",))
+                        .select_related("item", "retailer"),
                         actor, demand.pk, CHANGE, message=_("This demand does not exist."))
         task = ServiceTask.objects.select_for_update().filter(demand=demand).first()
         if task is None:

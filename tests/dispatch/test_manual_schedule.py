@@ -16,6 +16,9 @@ from tests.conftest import login_api
 from tests.dispatch.conftest import local, make_task
 from zhifu.accounts.models import Skill, Specialist
 
+# Runs are solved in the test process (with a real broker they would go to a worker).
+pytestmark = pytest.mark.usefixtures("eager_celery")
+
 
 @pytest.fixture
 def nine_oclock(city):

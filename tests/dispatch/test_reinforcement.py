@@ -11,6 +11,9 @@ from tests import factories
 from tests.dispatch.conftest import local, make_task
 from zhifu.notifications.models import Notification
 
+# Runs are solved in the test process (with a real broker they would go to a worker).
+pytestmark = pytest.mark.usefixtures("eager_celery")
+
 TASTING = [{"code": "tasting", "level": 2}]
 
 

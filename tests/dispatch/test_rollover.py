@@ -19,6 +19,9 @@ from tests.conftest import login_api
 from tests.dispatch.conftest import local, make_task
 from zhifu.notifications.models import Notification
 
+# Runs are solved in the test process (with a real broker they would go to a worker).
+pytestmark = pytest.mark.usefixtures("eager_celery")
+
 
 def _fates(task) -> list[str]:
     return list(TaskEvent.objects.filter(task=task, action__in=TaskFate.values)

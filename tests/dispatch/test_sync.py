@@ -12,6 +12,9 @@ from dispatch.services import changes, placement
 from tests.conftest import login_api
 from tests.dispatch.conftest import local, make_task
 
+# Runs are solved in the test process (with a real broker they would go to a worker).
+pytestmark = pytest.mark.usefixtures("eager_celery")
+
 
 @pytest.fixture
 def ten_oclock(city):
