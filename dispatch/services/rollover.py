@@ -24,7 +24,6 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -37,6 +36,7 @@ from zhifu.notifications.services import message, notify
 
 from ..choices import MOVABLE, PINNED, DispatchMode, TaskFate, TaskSource, TaskStatus
 from ..models import ServiceTask, TaskEvent
+from .links import board_link
 
 PRIORITY_CEILING = 100.0
 # Why a task met its fate: codes on the event, words (in the reader's language) below.
@@ -104,8 +104,7 @@ def _escalate(task: ServiceTask, *, reason: str, from_day: dt.date, now: dt.date
     if task.district_id not in leads:
         leads[task.district_id] = list(district_staff(
             task.district_id, specialists=False, level=ManagerLevel.DISTRICT_LEAD))
-    link = (f"{reverse('dispatch:board')}?date={task.service_date.isoformat()}"
-            f"&district={task.district.code}")
+    link = board_link(task.service_date, task.district.code)
     notify(recipients=leads[task.district_id], kind="dispatch.escalated",
            title=message(gettext_noop("Undone work at %(shop)s needs you"),
                          shop=task.retailer.shop_name),

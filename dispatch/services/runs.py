@@ -37,6 +37,7 @@ from ..choices import MOVABLE, PINNED, DispatchMode, RunStatus, RunTrigger, Task
 from ..models import DispatchRun, DistrictSolve, ServiceTask, SpecialistAbsence, TaskEvent
 from .follow import demand_follow_task
 from .generation import tasks_generate, tasks_withdraw_cancelled
+from .links import board_link
 from .reinforcement import reinforcement_plan
 from .rollover import days_close
 
@@ -497,8 +498,7 @@ def _notify_unserved(run: DispatchRun) -> None:
         if task.district_id not in leads:
             leads[task.district_id] = list(district_staff(
                 task.district_id, specialists=False, level=ManagerLevel.DISTRICT_LEAD))
-        link = (f"{reverse('dispatch:board')}?date={task.service_date.isoformat()}"
-                f"&district={task.district.code}")
+        link = board_link(task.service_date, task.district.code)
         notify(recipients=leads[task.district_id], kind="dispatch.unserved",
                title=message(gettext_noop("No one can serve %(shop)s on %(day)s"),
                              shop=task.retailer.shop_name, day=task.service_date.isoformat()),
@@ -528,8 +528,7 @@ def _notify_borrowed(run: DispatchRun) -> None:
                              person=task.specialist.user.display_name, lender=lender.name,
                              district=task.district.name, day=task.service_date.isoformat()),
                body=f"{task.retailer.shop_name}: {task.title}",
-               link=(f"{reverse('dispatch:board')}?date={task.service_date.isoformat()}"
-                     f"&district={task.district.code}"),
+               link=board_link(task.service_date, task.district.code),
                key=f"task:{task.pk}:borrowed:{task.specialist_id}:{task.service_date}")
 
 
